@@ -1,0 +1,1 @@
+"""The sdrscan HTTP service (FastAPI)."""

@@ -1,0 +1,3 @@
+from sdrscan.cli import main
+
+main()
