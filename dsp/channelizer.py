@@ -1,0 +1,163 @@
+"""Fast-convolution (overlap-save FFT) filter bank: every GSM channel of a wideband capture at once.
+
+One forward FFT of ``fft_size`` input samples is shared by all channels. A channel is a choice of
+``out_fft_size`` bins around its centre, weighted by the channel filter and brought back to the time domain
+by a small inverse FFT. Because ``out_fft_size / fft_size`` equals ``out_rate / in_rate`` exactly, the
+decimation to the demodulator's rate (a multiple of the GSM symbol rate, TS 45.010 §5.4) is rational and
+exact for every common SDR rate (2.4 MS/s: 65/288; 2.048 MS/s: 1625/6144; 1.0833 MS/s: 1/2).
+
+This module is pure: plans and arrays in, arrays out. The streaming state (the overlap buffer and block
+counter) lives in ``sdrscan.pipeline.channelizer``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import scipy.fft as sfft
+
+from dsp.constants import SYMBOL_RATE_HZ
+from sdrscan.errors import DspParameterError
+
+# Largest denominator accepted for the rate ratio; above it the ratio is approximated and the (tiny) rate
+# error is reported in the plan, for the timing tracker to absorb.
+_MAX_DENOMINATOR = 20000
+MIN_RATE_HZ = 400e3
+MAX_RATE_HZ = 10e6
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelizerPlan:
+    """Sizes of the overlap-save filter bank for one input rate.
+
+    ``hop`` input samples produce ``out_per_block`` output samples per channel; ``overlap`` input samples
+    of each FFT block are shared with the previous block (half of it on each side of the kept part).
+    """
+
+    sample_rate_hz: float
+    out_rate_hz: float  # exact: sample_rate_hz * out_fft_size / fft_size
+    sps: int
+    fft_size: int
+    hop: int
+    overlap: int
+    out_fft_size: int
+    out_per_block: int
+    keep_start: int  # first kept output index within a block's inverse FFT
+    filter: np.ndarray  # float32 (out_fft_size,), in inverse-FFT bin order
+    pass_hz: float
+    stop_hz: float
+    rate_error_ppm: float  # (out_rate_hz / (sps * SYMBOL_RATE_HZ) - 1) * 1e6
+
+    @property
+    def bin_hz(self) -> float:
+        return self.sample_rate_hz / self.fft_size
+
+    def centre_bin(self, offset_hz: float) -> tuple[int, float]:
+        """Nearest FFT bin to ``offset_hz`` (from the capture centre) and the residual offset in Hz."""
+        k = int(round(offset_hz / self.bin_hz))
+        return k, offset_hz - k * self.bin_hz
+
+    def usable_offset_hz(self) -> float:
+        """Largest |carrier offset| from the capture centre whose channel the plan can extract cleanly."""
+        return self.sample_rate_hz / 2.0 - self.stop_hz
+
+
+def plan_channelizer(sample_rate_hz: float, sps: int = 2, pass_hz: float = 80e3, stop_hz: float = 140e3,
+                     block_s: float = 2e-3, filter_span_s: float = 0.25e-3) -> ChannelizerPlan:
+    """Choose FFT sizes so that ``out_rate = sps * 270.833 kS/s`` exactly (or within a reported error).
+
+    Parameters
+    ----------
+    sample_rate_hz : input rate, 0.4-10 MS/s.
+    sps : output samples per GSM symbol.
+    pass_hz, stop_hz : channel filter edges (flat to ``pass_hz``, raised-cosine down to 0 at ``stop_hz``).
+    block_s : target duration of one FFT block.
+    filter_span_s : impulse-response length the overlap must cover.
+    """
+    if not (MIN_RATE_HZ <= sample_rate_hz <= MAX_RATE_HZ) or not math.isfinite(sample_rate_hz):
+        raise DspParameterError(
+            f"sample rate {sample_rate_hz:g} Hz cannot be channelized; expected {MIN_RATE_HZ / 1e6:g}-"
+            f"{MAX_RATE_HZ / 1e6:g} MS/s (RTL-SDR: 1.0-3.2 MS/s, e.g. --rate 2.4M)"
+        )
+    out_rate = sps * SYMBOL_RATE_HZ
+    ratio = (Fraction(out_rate).limit_denominator(10**9) / Fraction(sample_rate_hz).limit_denominator(10**9))
+    ratio = ratio.limit_denominator(_MAX_DENOMINATOR)
+    p, q = ratio.numerator, ratio.denominator
+    # overlap: a multiple of 2q covering the filter span; hop: a multiple of q about 3x the overlap.
+    overlap = 2 * q * max(1, math.ceil(filter_span_s * sample_rate_hz / (2 * q)))
+    hop = q * max(1, math.ceil(max(block_s * sample_rate_hz - overlap, 2 * overlap) / q))
+    fft_size = hop + overlap
+    out_fft = fft_size * p // q
+    out_per_block = hop * p // q
+    keep_start = (overlap // 2) * p // q
+    exact_out_rate = sample_rate_hz * p / q
+    filt = _channel_filter(out_fft, exact_out_rate, pass_hz, stop_hz, keep_start)
+    return ChannelizerPlan(
+        sample_rate_hz=float(sample_rate_hz), out_rate_hz=exact_out_rate, sps=sps, fft_size=fft_size, hop=hop,
+        overlap=overlap, out_fft_size=out_fft, out_per_block=out_per_block, keep_start=keep_start,
+        filter=filt, pass_hz=pass_hz, stop_hz=stop_hz,
+        rate_error_ppm=(exact_out_rate / out_rate - 1.0) * 1e6,
+    )
+
+
+def _channel_filter(n: int, rate_hz: float, pass_hz: float, stop_hz: float, half_span: int) -> np.ndarray:
+    """Raised-cosine low-pass on ``n`` output bins, with its impulse response cut to +-``half_span``
+    samples (so the circular convolution of overlap-save equals the linear one on the kept samples)."""
+    f = np.abs(sfft.fftfreq(n, d=1.0 / rate_hz))
+    resp = np.where(f <= pass_hz, 1.0, 0.0)
+    edge = (f > pass_hz) & (f < stop_hz)
+    resp[edge] = 0.5 * (1.0 + np.cos(np.pi * (f[edge] - pass_hz) / (stop_hz - pass_hz)))
+    h = np.real(sfft.ifft(resp))
+    t = np.minimum(np.arange(n), n - np.arange(n))  # circular distance from lag 0
+    win = np.where(t < half_span, 0.5 * (1.0 + np.cos(np.pi * t / max(half_span, 1))), 0.0)
+    resp = np.real(sfft.fft(h * win))
+    return resp.astype(np.float32)
+
+
+def block_spectra(x: np.ndarray, plan: ChannelizerPlan) -> np.ndarray:
+    """FFT of every complete overlap-save block of ``x`` (blocks start every ``hop`` samples).
+
+    Returns complex64 ``(n_blocks, fft_size)``; ``x`` must hold ``(n_blocks - 1) * hop + fft_size`` samples.
+    """
+    n_blocks = (x.size - plan.overlap) // plan.hop
+    if n_blocks <= 0:
+        return np.empty((0, plan.fft_size), np.complex64)
+    view = np.lib.stride_tricks.sliding_window_view(x, plan.fft_size)[:: plan.hop][:n_blocks]
+    return sfft.fft(view, axis=1).astype(np.complex64, copy=False)
+
+
+def channel_bins(plan: ChannelizerPlan, centre_bin: int) -> tuple[np.ndarray, np.ndarray]:
+    """Input-spectrum bin indices (in inverse-FFT order) feeding a channel, and a mask of valid ones."""
+    k = plan.out_fft_size
+    j = sfft.fftfreq(k, d=1.0 / k).astype(np.int64)  # 0, 1, ..., -1 (inverse-FFT order)
+    valid = np.abs(j) < plan.fft_size // 2
+    return (centre_bin + j) % plan.fft_size, valid
+
+
+def extract_channel(spectra: np.ndarray, plan: ChannelizerPlan, centre_bin: int, first_block: int) -> np.ndarray:
+    """Time samples of one channel from block spectra; ``first_block`` is the global index of row 0.
+
+    The output of consecutive calls concatenates seamlessly: sample ``i`` of the channel stream is the
+    filtered, frequency-shifted input at time ``i * fft_size / out_fft_size`` (input samples, counted from
+    the start of the zero lead-in the streaming wrapper adds).
+    """
+    if spectra.shape[0] == 0:
+        return np.empty(0, np.complex64)
+    idx, valid = channel_bins(plan, centre_bin)
+    gain = plan.filter * valid * (plan.out_fft_size / plan.fft_size)
+    sub = spectra[:, idx] * gain.astype(np.complex64)
+    y = sfft.ifft(sub, axis=1)[:, plan.keep_start: plan.keep_start + plan.out_per_block]
+    # Bin selection shifts each block by its own start time; restore one continuous mixer.
+    b = np.arange(first_block, first_block + spectra.shape[0], dtype=np.int64)
+    phase = np.exp(-2j * np.pi * ((centre_bin * plan.hop * b) % plan.fft_size) / plan.fft_size)
+    return (y * phase[:, None]).astype(np.complex64).reshape(-1)
+
+
+def band_power(spectra: np.ndarray) -> np.ndarray:
+    """Mean power per input FFT bin over the given blocks (float64, ``fft_size``), FFT order."""
+    if spectra.shape[0] == 0:
+        return np.zeros(spectra.shape[1])
+    return np.mean(spectra.real.astype(np.float64) ** 2 + spectra.imag.astype(np.float64) ** 2, axis=0)
