@@ -29,7 +29,8 @@ NB_TRAINING_BITS: int = 26
 NB_PAYLOAD_BITS: int = 114  # 2 x 57 data bits carried by one normal burst
 
 # TS 45.002 §5.2.3 Table: the eight training sequence codes (TSC 0..7) of the normal burst.
-# Each is a 16-bit core with a 5-bit cyclic prefix and suffix: bits[0:5] == bits[16:21], bits[21:26] == bits[5:10].
+# Each is a 16-bit core with a 5-bit cyclic prefix and suffix:
+# bits[0:5] == bits[16:21] and bits[21:26] == bits[5:10].
 TSC_BITS: np.ndarray = np.array(
     [
         [0, 0, 1, 0, 0, 1, 0, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 1, 1, 1],
