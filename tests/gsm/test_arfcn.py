@@ -43,3 +43,4 @@ def test_off_raster_and_unknown() -> None:
 def test_arfcns_between_sorted_and_unique() -> None:
     chans = arfcns_between(934.0e6, 936.0e6)
     assert [n for n, _ in chans] == [1019, 1020, 1021, 1022, 1023, 0, 1, 2, 3, 4, 5]
+
