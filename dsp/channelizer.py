@@ -137,7 +137,8 @@ def channel_bins(plan: ChannelizerPlan, centre_bin: int) -> tuple[np.ndarray, np
     return (centre_bin + j) % plan.fft_size, valid
 
 
-def extract_channel(spectra: np.ndarray, plan: ChannelizerPlan, centre_bin: int, first_block: int) -> np.ndarray:
+def extract_channel(spectra: np.ndarray, plan: ChannelizerPlan, centre_bin: int,
+                    first_block: int) -> np.ndarray:
     """Time samples of one channel from block spectra; ``first_block`` is the global index of row 0.
 
     The output of consecutive calls concatenates seamlessly: sample ``i`` of the channel stream is the

@@ -123,7 +123,7 @@ def refine_fcch(y: np.ndarray, sample_rate_hz: float, sps: int, lo: int, hi: int
     spec = np.abs(sfft.fft(burst, nfft)) ** 2
     k = int(np.argmax(spec))
     delta = 0.0
-    a, b, c = np.log(spec[(k - 1) % nfft] + 1e-30), np.log(spec[k] + 1e-30), np.log(spec[(k + 1) % nfft] + 1e-30)
+    a, b, c = (float(np.log(spec[(k + d) % nfft] + 1e-30)) for d in (-1, 0, 1))
     den = a - 2 * b + c
     if den < 0:
         delta = 0.5 * (a - c) / den
