@@ -27,6 +27,7 @@ def render_phase(phase, u_first, du, carrier_start_rad, carrier_step_rad, amplit
     n_taps = tap_delay.shape[0]
     for m in range(out.shape[0]):
         u0 = u_first + m * du
+        w = carrier_start_rad + m * carrier_step_rad
         acc_re = 0.0
         acc_im = 0.0
         for k in range(n_taps):
@@ -45,12 +46,10 @@ def render_phase(phase, u_first, du, carrier_start_rad, carrier_step_rad, amplit
                   + a * b * f * d * e / 12.0 * phase[i + 1]
                   - a * b * f * c0 * e / 24.0 * phase[i + 2]
                   + a * b * f * c0 * d / 120.0 * phase[i + 3])
-            c = math.cos(ph)
-            s = math.sin(ph)
+            # One sine/cosine per path: the carrier phase is folded into the GMSK phase.
+            c = math.cos(ph + w)
+            s = math.sin(ph + w)
             g = tap_gain[k]
             acc_re += g.real * c - g.imag * s
             acc_im += g.real * s + g.imag * c
-        w = carrier_start_rad + m * carrier_step_rad
-        cw = math.cos(w) * amplitude
-        sw = math.sin(w) * amplitude
-        out[m] += complex(acc_re * cw - acc_im * sw, acc_re * sw + acc_im * cw)
+        out[m] += complex(acc_re * amplitude, acc_im * amplitude)
