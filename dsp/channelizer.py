@@ -142,8 +142,8 @@ def extract_channel(spectra: np.ndarray, plan: ChannelizerPlan, centre_bin: int,
     """Time samples of one channel from block spectra; ``first_block`` is the global index of row 0.
 
     The output of consecutive calls concatenates seamlessly: sample ``i`` of the channel stream is the
-    filtered, frequency-shifted input at time ``i * fft_size / out_fft_size`` (input samples, counted from
-    the start of the zero lead-in the streaming wrapper adds).
+    input, filtered and mixed down by ``centre_bin * bin_hz``, at input sample ``i * fft_size /
+    out_fft_size`` (when the stream starts with the ``overlap / 2`` zeros the streaming wrapper adds).
     """
     if spectra.shape[0] == 0:
         return np.empty(0, np.complex64)
@@ -151,9 +151,11 @@ def extract_channel(spectra: np.ndarray, plan: ChannelizerPlan, centre_bin: int,
     gain = plan.filter * valid * (plan.out_fft_size / plan.fft_size)
     sub = spectra[:, idx] * gain.astype(np.complex64)
     y = sfft.ifft(sub, axis=1)[:, plan.keep_start: plan.keep_start + plan.out_per_block]
-    # Bin selection shifts each block by its own start time; restore one continuous mixer.
+    # Bin selection shifts each block by its own start time; restore one continuous mixer, referred to
+    # input sample 0 (block 0 starts overlap/2 samples before it: the streaming wrapper's zero lead-in).
     b = np.arange(first_block, first_block + spectra.shape[0], dtype=np.int64)
-    phase = np.exp(-2j * np.pi * ((centre_bin * plan.hop * b) % plan.fft_size) / plan.fft_size)
+    t0 = plan.hop * b - plan.overlap // 2
+    phase = np.exp(-2j * np.pi * ((centre_bin * t0) % plan.fft_size) / plan.fft_size)
     return (y * phase[:, None]).astype(np.complex64).reshape(-1)
 
 
