@@ -138,7 +138,8 @@ def encode(samples: np.ndarray, fmt: SampleFormat) -> tuple[np.ndarray, int, int
     if fmt.is_float:
         return iq.astype(fmt.component, copy=False), 0, nonfinite
     info = np.iinfo(fmt.component)
-    scaled = iq * np.float32(fmt.scale) + np.float32(fmt.offset)
+    # float64: in float32, 127.5 - 1e-10 * 127.5 rounds to 127.5 and then to code 128 instead of 127.
+    scaled = iq.astype(np.float64) * fmt.scale + fmt.offset
     np.rint(scaled, out=scaled)
     clipped = int(np.count_nonzero((scaled < info.min) | (scaled > info.max)))
     np.clip(scaled, info.min, info.max, out=scaled)
