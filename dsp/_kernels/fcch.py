@@ -34,8 +34,11 @@ def tone_ratio(power, half_band, exclude, out):
 
 @njit(cache=True)
 def sliding_tone_energy(z, length, out):
-    """``out[m] = |sum(z[m:m+length])|**2`` for every start ``m`` (z already de-rotated, so FCCH is DC)."""
-    n = z.shape[0] - length + 1
+    """``out[m] = |sum(z[m:m+length])|**2`` for every start ``m < len(out)`` (z de-rotated: FCCH is DC).
+
+    ``len(out)`` must not exceed ``len(z) - length + 1``.
+    """
+    n = min(out.shape[0], z.shape[0] - length + 1)
     acc = 0.0 + 0.0j
     for m in range(length):
         acc += z[m]
