@@ -1,4 +1,4 @@
-"""Receiver impairments applied to the summed cells: AWGN, DC offset and RTL-SDR style uint8 quantisation.
+"""Receiver noise added to the summed cells (the uint8 quantisation is the SigMF writer's cu8 encoding).
 
 SNR convention (``docs/snr.md``): carrier power over the noise power in a 200 kHz bandwidth. The noise is
 white over the whole capture, so its total power is the 200 kHz figure times ``rate_hz / 200 kHz``.
@@ -12,7 +12,6 @@ import math
 import numpy as np
 
 SNR_BANDWIDTH_HZ: float = 200e3  # one GSM channel (TS 45.005 §2 channel spacing)
-CU8_SCALE: float = 127.5  # cu8 code u maps to (u - 127.5) / 127.5 (docs/architecture.md)
 
 
 def noise_power_200khz_dbfs(signal_power_dbfs: float, snr_db: float) -> float:
@@ -42,21 +41,3 @@ def add_awgn(x: np.ndarray, variance: float, rng: np.random.Generator) -> np.nda
     noise *= sd
     x += noise.view(np.complex64).reshape(-1)
     return x
-
-
-def quantize_cu8(x: np.ndarray) -> tuple[np.ndarray, int]:
-    """What an RTL-SDR's 8-bit ADC pair delivers: interleaved I/Q codes ``round(127.5 x + 127.5)``.
-
-    Returns the uint8 array (``2 * len(x)``, I first) and the number of clipped components.
-    """
-    iq = x.view(np.float32) * np.float32(CU8_SCALE) + np.float32(CU8_SCALE)
-    np.rint(iq, out=iq)
-    clipped = int(np.count_nonzero((iq < 0) | (iq > 255)))
-    np.clip(iq, 0, 255, out=iq)
-    return iq.astype(np.uint8), clipped
-
-
-def dequantize_cu8(u: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`quantize_cu8` (up to rounding): complex64 in full-scale units."""
-    f = (u.astype(np.float32) - np.float32(CU8_SCALE)) / np.float32(CU8_SCALE)
-    return f.view(np.complex64)
