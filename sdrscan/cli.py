@@ -19,6 +19,8 @@ from sdrscan.errors import SdrscanError
 # name -> (module, attribute, one-line help shown by `sdrscan --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "info": ("sdrscan.commands.info", "info", "Describe an IQ recording: format, rate, frequency, length, power."),
+    "frames": ("sdrscan.commands.frames", "frames",
+               "Decode every GSM broadcast carrier of a recording to L2 blocks (JSON, pcap, GSMTAP)."),
     "synth": ("sdrscan.commands.synth", "synth", "Synthesize a GSM recording from a scene file (test signals)."),
 }
 

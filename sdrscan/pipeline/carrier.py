@@ -27,6 +27,8 @@ from dsp.equalizer import (
 )
 from dsp.fcch import refine_fcch
 from sdrscan.gsm.multiframe import Channel, tn0_layout
+from sdrscan.gsm.rr.dispatch import try_parse_rr
+from sdrscan.gsm.rr.messages import SystemInformation3
 from sdrscan.pipeline.records import CarrierStats, L2Frame
 from sdrscan.pipeline.tracking import FrequencyTracker, TimingTracker
 
@@ -218,6 +220,7 @@ class CarrierReceiver:
         self.stats.bsic = sch.bsic
         self.stats.sch_ok += 1
         self.stats.locks += 1
+        self._account(res)
         # Unwrapped frame numbers internally; FN mod 51 is the same (the hyperframe is a multiple of 51).
         self.timing = TimingTracker(sch.fn, start, self._sps, self.clock_ppm)
         self.next_fn = sch.fn + 1
@@ -277,6 +280,7 @@ class CarrierReceiver:
         self._update_timing(fn_arr, np.asarray(starts), res)
         self._update_frequency(fn_arr, res)
         dummy = self._dummy_bursts(starts, res)
+        self._account(res, ~dummy)
         frames: list[L2Frame] = []
         for i, f in enumerate(fns):
             idx = _SEPARATE[f % 51].burst
@@ -310,25 +314,42 @@ class CarrierReceiver:
         soft = np.stack([b.payload for b in bursts])
         power_dbfs = 10.0 * math.log10(max(float(np.mean([b.power for b in bursts])), 1e-20))
         snr_db = self._snr_db(float(np.mean([b.snr_lin for b in bursts])))
-        self.stats.bursts += 4
-        self.stats.power_dbfs_sum += 4 * power_dbfs
-        self.stats.snr_db_sum += 4 * snr_db
         result = xcch_decode(soft)
         if result.block is None:
             self.stats.blocks_failed += 1
             return None
         self.stats.blocks_ok += 1
+        if self.ccch_combined is None and _SEPARATE[first_fn % 51].channel is Channel.BCCH:
+            # CCCH_CONF (SI3 control channel description) names the blocks from frame 22 on.
+            msg = try_parse_rr(bytes(result.block))
+            if isinstance(msg, SystemInformation3):
+                self.set_ccch_combined(msg.control_channel_description.combined_ccch)
         fn_out = first_fn % HYPERFRAME
         self.stats.first_fn = fn_out if self.stats.first_fn is None else self.stats.first_fn
         self.stats.last_fn = fn_out
-        offset = self.geo.channel_centre_hz + self.freq.freq_hz - self.geo.nominal_hz
-        self.stats.freq_offset_hz = offset
+        offset = self.offset_hz
         in_sample = int(round((bursts[0].start - self.geo.lead_in) * self.geo.in_rate_hz / self.geo.out_rate_hz))
         return L2Frame(
             arfcn=self.geo.arfcn, freq_hz=self.geo.nominal_hz, bsic=int(self.bsic or 0), fn=fn_out, tn=0,
             channel=channel_name(first_fn % 51, self.ccch_combined), data=bytes(result.block),
             power_dbfs=power_dbfs, snr_db=snr_db, freq_offset_hz=offset, sample_offset=in_sample,
         )
+
+    @property
+    def offset_hz(self) -> float:
+        """Carrier frequency as received minus the ARFCN's nominal frequency (crystal error included)."""
+        return self.geo.channel_centre_hz + self.freq.freq_hz - self.geo.nominal_hz
+
+    def _account(self, res: DemodResult, mask: np.ndarray | None = None) -> None:
+        """Fold transmitted bursts (not dummy bursts) into the carrier's power/SNR statistics."""
+        power = res.power if mask is None else res.power[mask]
+        snr = res.snr_lin if mask is None else res.snr_lin[mask]
+        if power.size == 0:
+            return
+        self.stats.bursts += int(power.size)
+        self.stats.power_dbfs_sum += float(np.sum(10.0 * np.log10(np.maximum(power, 1e-20))))
+        self.stats.snr_db_sum += float(sum(self._snr_db(float(v)) for v in snr))
+        self.stats.freq_offset_hz = self.offset_hz
 
     def _snr_db(self, snr_lin: float) -> float:
         # snr_lin is CIR energy over the noise in the channel filter's bandwidth; rescale to 200 kHz.
@@ -367,6 +388,7 @@ class CarrierReceiver:
         assert self.timing is not None
         starts = [self.timing.predict(f) for f in fns]
         res = self._demod(starts, sch_burst_layout(), _NB_MAX_DELAY)
+        self._account(res)
         good = np.zeros(len(fns), bool)
         for i, f in enumerate(fns):
             sch = sch_decode(sch_burst_payload(res.soft[i]))

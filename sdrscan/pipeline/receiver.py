@@ -121,7 +121,7 @@ class Receiver:
         Each carrier's offset from its ARFCN's nominal frequency gives ``-offset / nominal`` (ppm); BTS
         are accurate to 0.05 ppm (TS 45.010 §5.1), so the spread is the receiver's estimation noise.
         """
-        vals = [-s.freq_offset_hz / s.freq_hz * 1e6 for s in self.carrier_stats() if s.blocks_ok]
+        vals = [-s.freq_offset_hz / s.freq_hz * 1e6 for s in self.carrier_stats() if s.sch_ok]
         if not vals:
             return self.crystal
         med = float(np.median(vals))
