@@ -320,15 +320,17 @@ NC_MEASUREMENT_PARAMETERS = Struct(
     "NcMeasurementParameters", field("network_control_order", 2),
     optional("periods", Struct("NcPeriods", field("nc_non_drx_period", 3), field("nc_reporting_period_i", 3),
                                field("nc_reporting_period_t", 3))))
+CCN_SUPPORT_DESCRIPTION = Struct("CcnSupportDescription", field("number_cells", 7),
+                                 Member("ccn_supported", BitString("number_cells")))
 SI2Q_EXTENSION_INFORMATION = Struct(
     "Si2qExtensionInformation",
-    optional("ccn_support", Struct("CcnSupportDescription", field("number_cells", 7),
-                                   Member("ccn_supported", BitString("number_cells")))),
+    optional("ccn_support", CCN_SUPPORT_DESCRIPTION),
     Member("spare_bits", Remainder()))
+FDD_3G_MEASUREMENT = Struct("Fdd3gMeasurement", field("fdd_qoffset", 4), field("fdd_rep_quant", 1),
+                            field("fdd_multirat_reporting", 2), field("fdd_qmin", 3))
 THREE_G_MEASUREMENT_PARAMETERS_DESCRIPTION = Struct(
     "ThreeGMeasurementParametersDescription", field("qsearch_i", 4), field("qsearch_c_initial", 1),
-    optional("fdd", Struct("Fdd3gMeasurement", field("fdd_qoffset", 4), field("fdd_rep_quant", 1),
-                           field("fdd_multirat_reporting", 2), field("fdd_qmin", 3))),
+    optional("fdd", FDD_3G_MEASUREMENT),
     optional("tdd", Struct("Tdd3gMeasurement", field("tdd_qoffset", 4), field("tdd_multirat_reporting", 2))))
 GPRS_3G_MEASUREMENT_PARAMETERS_DESCRIPTION = Struct(
     "Gprs3gMeasurementParametersDescription", field("qsearch_p", 4), field("search_prio_3g", 1),
@@ -476,11 +478,12 @@ SI2QUATER_REL8 = Struct(
 SI2QUATER_REL7 = Struct(
     "Si2quaterRel7", _reporting("reporting_700"), _reporting("reporting_810"), additions("rel8", SI2QUATER_REL8))
 SI2QUATER_REL6 = Struct("Si2quaterRel6", field("three_g_ccn_active", 1), additions("rel7", SI2QUATER_REL7))
+THREE_G_ADDITIONAL_MEASUREMENT_PARAMETERS_2 = Struct("ThreeGAdditionalMeasurementParameters2",
+                                                     optional("fdd_reporting_threshold_2", 6))
 SI2QUATER_REL5 = Struct(
     "Si2quaterRel5",
     optional("three_g_additional_measurement_parameters", THREE_G_ADDITIONAL_MEASUREMENT_PARAMETERS),
-    optional("three_g_additional_measurement_parameters_2",
-             Struct("ThreeGAdditionalMeasurementParameters2", optional("fdd_reporting_threshold_2", 6))),
+    optional("three_g_additional_measurement_parameters_2", THREE_G_ADDITIONAL_MEASUREMENT_PARAMETERS_2),
     additions("rel6", SI2QUATER_REL6))
 
 
@@ -570,26 +573,30 @@ def _encode_ma(w: BitWriter, v: tuple[str, object], scope: Scope) -> None:
         Optional(ChainedList(Uint(6))).encode(w, value, scope)
 
 
+EGPRS = Struct("Egprs", field("egprs_packet_channel_request", 1), field("bep_period", 4))
+GPRS_CELL_OPTIONS_R99 = Struct("GprsCellOptionsR99", optional("egprs", EGPRS), field("pfc_feature_mode", 1),
+                               field("dtm_support", 1), field("bss_paging_coordination", 1))
+GPRS_CELL_OPTIONS_REL4 = Struct("GprsCellOptionsRel4", field("ccn_active", 1), field("nw_ext_utbf", 1))
+GPRS_CELL_OPTIONS_REL6 = Struct(
+    "GprsCellOptionsRel6", field("multiple_tbf_capability", 1), field("ext_utbf_nodata", 1),
+    field("dtm_enhancements_capability", 1),
+    optional("mbms", Struct("Mbms", field("dedicated_mode_mbms_notification_support", 1), field("mnci_support", 1))))
+GPRS_CELL_OPTIONS_REL7 = Struct("GprsCellOptionsRel7", field("reduced_latency_access", 1))
 GPRS_CELL_OPTIONS_EXTENSION = Struct(
     "GprsCellOptionsExtension",
-    Member("r99", Struct("GprsCellOptionsR99",
-                         optional("egprs", Struct("Egprs", field("egprs_packet_channel_request", 1),
-                                                  field("bep_period", 4))),
-                         field("pfc_feature_mode", 1), field("dtm_support", 1), field("bss_paging_coordination", 1))),
-    Member("rel4", Struct("GprsCellOptionsRel4", field("ccn_active", 1), field("nw_ext_utbf", 1))),
-    Member("rel6", Struct("GprsCellOptionsRel6", field("multiple_tbf_capability", 1), field("ext_utbf_nodata", 1),
-                          field("dtm_enhancements_capability", 1),
-                          optional("mbms", Struct("Mbms", field("dedicated_mode_mbms_notification_support", 1),
-                                                  field("mnci_support", 1))))),
-    Member("rel7", Struct("GprsCellOptionsRel7", field("reduced_latency_access", 1))),
+    Member("r99", GPRS_CELL_OPTIONS_R99),
+    Member("rel4", GPRS_CELL_OPTIONS_REL4),
+    Member("rel6", GPRS_CELL_OPTIONS_REL6),
+    Member("rel7", GPRS_CELL_OPTIONS_REL7),
     Member("rel10", Struct("GprsCellOptionsRel10", field("nmo_i_alternate", 1))),
     Member("spare_bits", Remainder()),
     truncatable=True,
 )
+PAN = Struct("Pan", field("pan_dec", 3), field("pan_inc", 3), field("pan_max", 3))
 GPRS_CELL_OPTIONS = Struct(
     "GprsCellOptions", field("nmo", 2), field("t3168", 3), field("t3192", 3), field("drx_timer_max", 3),
     field("access_burst_type", 1), field("control_ack_type", 1), field("bs_cv_max", 4),
-    optional("pan", Struct("Pan", field("pan_dec", 3), field("pan_inc", 3), field("pan_max", 3))),
+    optional("pan", PAN),
     optional("extension", Sized(6, GPRS_CELL_OPTIONS_EXTENSION)))
 GPRS_POWER_CONTROL_PARAMETERS = Struct(
     "GprsPowerControlParameters", field("alpha", 4), field("t_avg_w", 5), field("t_avg_t", 5),
