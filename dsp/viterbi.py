@@ -61,7 +61,7 @@ def _tables(code: ConvCode) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     k = code.k
     n_states = 1 << (k - 1)
     prev = np.empty((n_states, 2), np.int32)
-    sign = np.empty((n_states, 2, code.n_gen), np.float32)
+    out = np.empty((n_states, 2), np.int32)
     for ns in range(n_states):
         b = ns & 1
         for x in range(2):
@@ -69,12 +69,14 @@ def _tables(code: ConvCode) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             prev[ns, x] = p
             # Window u(t), u(t-1), ..., u(t-K+1): the input, then the state's bits newest first.
             window = [b] + [(p >> i) & 1 for i in range(k - 1)]
+            pattern = 0
             for r in range(code.n_gen):
                 bit = 0
                 for i in range(k):
                     bit ^= int(gens[r, i]) & window[i]
-                sign[ns, x, r] = 1.0 if bit else -1.0
-    return gens, prev, sign
+                pattern |= bit << r
+            out[ns, x] = pattern
+    return gens, prev, out
 
 
 def conv_encode(u: np.ndarray, *, terminated: bool = True, code: ConvCode = GSM_K5) -> np.ndarray:
@@ -132,7 +134,7 @@ def viterbi_decode(soft: np.ndarray, n_out_bits: int, *, terminated: bool = True
     DspParameterError
         If ``soft`` does not have the length implied by ``n_out_bits``.
     """
-    _, prev, sign = _tables(code)
+    _, prev, branch_out = _tables(code)
     n_out = int(n_out_bits)
     n_steps = n_out + (code.tail_bits if terminated else 0)
     x = np.ascontiguousarray(soft, dtype=np.float32)
@@ -142,7 +144,7 @@ def viterbi_decode(soft: np.ndarray, n_out_bits: int, *, terminated: bool = True
             f"= {code.n_gen} x ({n_out} + {n_steps - n_out} tail) soft bits")
     if not np.all(np.isfinite(x)):
         raise DspParameterError("soft bits contain NaN or inf; expected finite float32 values (0.0 = erased)")
-    bits = _k.viterbi(x, prev, sign, n_steps, terminated)
+    bits = _k.viterbi(x, prev, branch_out, code.n_gen, n_steps, terminated)
     return bits[:n_out]
 
 

@@ -5,8 +5,8 @@ The code is described entirely by tables built in :mod:`dsp.viterbi` and passed 
 * encoder: ``gens[r, i]`` is the coefficient of ``D**i`` in generator ``r`` (``K`` columns);
 * decoder: state = the last ``K - 1`` input bits, newest in bit 0, so from state ``s`` input ``b`` leads to
   ``((s << 1) | b) & (n_states - 1)``. ``prev[ns, x]`` is the predecessor of ``ns`` whose oldest bit is
-  ``x``; ``branch_sign[ns, x, r]`` is the expected coded bit of generator ``r`` on that branch as +1 (bit 1)
-  or -1 (bit 0), matching the soft-bit sign convention (positive = 1).
+  ``x``; ``branch_out[ns, x]`` is the pattern of coded bits on that branch (bit ``r`` = output of generator
+  ``r``). Soft bits follow the sign convention positive = 1.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import boolean, float32, int32, int64, njit, uint8, void
 
-_NEG = -1.0e300  # metric of unreachable states (finite, so sums never produce NaN)
+_NEG = -1.0e300  # metric of unreachable states: finite, so adding branch metrics never gives NaN
 
 
 @njit(void(uint8[:], uint8[:, :], uint8[:]), cache=True)
@@ -30,39 +30,42 @@ def conv_encode(u, gens, out):
             out[t * n_gen + r] = acc
 
 
-@njit(uint8[:](float32[:], int32[:, :], float32[:, :, :], int64, boolean), cache=True)
-def viterbi(soft, prev, branch_sign, n_steps, terminated):
+@njit(uint8[:](float32[:], int32[:, :], int32[:, :], int64, int64, boolean), cache=True)
+def viterbi(soft, prev, branch_out, n_gen, n_steps, terminated):
     """Maximum-correlation path through the trellis; returns the ``n_steps`` decided input bits.
 
-    The branch metric is ``sum_r soft[n*t + r] * branch_sign[ns, x, r]``: for Gaussian noise and soft bits
-    proportional to log-likelihood ratios this is the maximum-likelihood path. Erased bits (0.0) add
-    nothing. The encoder starts in state 0; a terminated trellis also ends in state 0 (the ``K - 1`` tail
-    bits are zero), otherwise traceback starts from the best final state.
+    The branch metric is the correlation of the step's ``n_gen`` soft bits with the branch's coded bits as
+    +-1: for Gaussian noise and soft bits proportional to log-likelihood ratios this is the
+    maximum-likelihood path. Erased bits (0.0) add nothing. The metrics of the ``2**n_gen`` possible output
+    patterns are computed once per step. The encoder starts in state 0; a terminated trellis also ends in
+    state 0 (the ``K - 1`` tail bits are zero), otherwise traceback starts from the best final state.
     """
     n_states = prev.shape[0]
-    n_gen = branch_sign.shape[2]
+    n_pat = 1 << n_gen
     metric = np.full(n_states, _NEG)
     metric[0] = 0.0
     new = np.empty(n_states)
+    bm = np.empty(n_pat)
     decisions = np.zeros((n_steps, n_states), np.uint8)
     for t in range(n_steps):
         base = t * n_gen
+        for pat in range(n_pat):
+            acc = 0.0
+            for r in range(n_gen):
+                if (pat >> r) & 1:
+                    acc += soft[base + r]
+                else:
+                    acc -= soft[base + r]
+            bm[pat] = acc
         for ns in range(n_states):
-            best = _NEG
-            best_x = 0
-            for x in range(2):
-                p = prev[ns, x]
-                if metric[p] <= _NEG:
-                    continue
-                bm = 0.0
-                for r in range(n_gen):
-                    bm += soft[base + r] * branch_sign[ns, x, r]
-                m = metric[p] + bm
-                if m > best:
-                    best = m
-                    best_x = x
-            new[ns] = best
-            decisions[t, ns] = best_x
+            m0 = metric[prev[ns, 0]] + bm[branch_out[ns, 0]]
+            m1 = metric[prev[ns, 1]] + bm[branch_out[ns, 1]]
+            if m1 > m0:
+                new[ns] = m1
+                decisions[t, ns] = 1
+            else:
+                new[ns] = m0
+                decisions[t, ns] = 0
         for s in range(n_states):
             metric[s] = new[s]
     s = 0
