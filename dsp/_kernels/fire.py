@@ -21,7 +21,7 @@ def poly_mod(bits, gen, degree):
     reg = 0
     top = 1 << degree
     for i in range(bits.shape[0]):
-        reg = (reg << 1) | (bits[i] & 1)
+        reg = (reg << 1) | (int(bits[i]) & 1)  # int(): keep the register int64 with NUMBA_DISABLE_JIT too
         if reg & top:
             reg ^= gen
     return reg
