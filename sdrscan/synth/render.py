@@ -32,7 +32,7 @@ CHUNK_SAMPLES: int = 1 << 16
 # Independent random streams per purpose, so adding noise never changes a cell's content and vice versa.
 _STREAM_CELL_TIMING = 1
 _STREAM_CELL_CHANNEL = 2
-_STREAM_CELL_CONTENT = 3
+STREAM_CELL_CONTENT = 3
 _STREAM_NOISE = 4
 
 

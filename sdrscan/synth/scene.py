@@ -75,7 +75,7 @@ class CellSpec:
     rxlev_access_min: int
     selection_params: SelectionParams | None
     gprs_indicator: GprsIndicator | None
-    si2ter: tuple[int, ...] | None
+    si2ter: bool | tuple[int, ...] | None
     start_fn: int | None
     frame_offset_s: float | None
     multipath: str | tuple[MultipathTap, ...] | None
@@ -159,9 +159,11 @@ def _arfcn_list(where: str, v: Any) -> tuple[int, ...]:
     return tuple(_int(0, 1023)(f"{where}[{i}]", a) for i, a in enumerate(v))
 
 
-def _si2ter(where: str, v: Any) -> tuple[int, ...] | None:
+def _si2ter(where: str, v: Any) -> bool | tuple[int, ...] | None:
     if v is None or v is False:
         return None
+    if v is True:
+        return True  # the neighbours outside the cell's band go to SI2ter
     return _arfcn_list(where, v)
 
 

@@ -65,7 +65,7 @@ def _cell_entry(plan: CellPlan, si: dict[str, bytes], blocks: list[BlockRecord],
     spec = asdict(plan.spec)
     spec.pop("multipath")
     for key in ("neighbours", "cell_channels", "si2ter"):
-        if spec[key] is not None:
+        if isinstance(spec[key], tuple):
             spec[key] = list(spec[key])
     entries = [e for e in (_block_entry(b, plan, n_samples) for b in blocks) if e is not None]
     eps_b = plan.bts_clock_error
