@@ -516,7 +516,9 @@ def bcch_norm_schedule(present: Iterable[SiType]) -> tuple[tuple[SiType, ...], .
 def si_for_frame(fn: int, schedule: tuple[tuple[SiType, ...], ...]) -> SiType:
     """The SI type to send in the BCCH Norm block of the 51-multiframe containing ``fn``.
 
-    Types sharing one TC rotate with the count of that TC's occurrences, ``(FN div 51) div 8``.
+    Types sharing one TC rotate with the count of that TC's occurrences, ``(FN div 51) div 8``. That count
+    restarts at the hyperframe wrap (every 3 h 28 min); 6656 occurrences per hyperframe is a multiple of 2
+    and 4 but not of 3, so with three types on TC 4 one rotation step repeats once at the wrap.
     """
     mf = _check_fn(fn) // 51
     options = schedule[mf % 8]

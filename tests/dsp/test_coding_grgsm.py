@@ -52,18 +52,22 @@ class Collect(gr.basic_block):
         data = bytes(pmt.u8vector_elements(pmt.cdr(msg)))
         self.got.append((struct.unpack(">I", data[8:12])[0], data[4 * data[1]:]))
 
-path, mode, sub = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, mode = sys.argv[1], sys.argv[2]
+branches = [int(a) for a in sys.argv[3:]]  # -1: all bursts; n >= 0: SDCCH/4 sub-slot filter n
 tb = gr.top_block()
-feed, out = Feeder(), Collect()
-demap = gsm.gsm_bcch_ccch_demapper(0) if mode == "BCCH" else gsm.gsm_bcch_ccch_sdcch4_demapper(0)
-decoder = gsm.control_channels_decoder()
-head = feed
-if sub >= 0:
-    head = gsm.burst_sdcch_subslot_filter(gsm.SS_FILTER_SDCCH4, sub)
-    tb.msg_connect(feed, "out", head, "in")
-tb.msg_connect(head, "out", demap, "bursts")
-tb.msg_connect(demap, "bursts", decoder, "bursts")
-tb.msg_connect(decoder, "msgs", out, "in")
+feed = Feeder()
+outs = []
+for sub in branches:
+    demap = gsm.gsm_bcch_ccch_demapper(0) if mode == "BCCH" else gsm.gsm_bcch_ccch_sdcch4_demapper(0)
+    decoder, out = gsm.control_channels_decoder(), Collect()
+    head = feed
+    if sub >= 0:
+        head = gsm.burst_sdcch_subslot_filter(gsm.SS_FILTER_SDCCH4, sub)
+        tb.msg_connect(feed, "out", head, "in")
+    tb.msg_connect(head, "out", demap, "bursts")
+    tb.msg_connect(demap, "bursts", decoder, "bursts")
+    tb.msg_connect(decoder, "msgs", out, "in")
+    outs.append(out)
 tb.start()
 for line in open(path):
     fn, tn, kind, bits = line.split()
@@ -71,33 +75,36 @@ for line in open(path):
     vec = list(header) + [int(c) for c in bits]
     feed.message_port_pub(pmt.intern("out"), pmt.cons(pmt.PMT_NIL, pmt.init_u8vector(len(vec), vec)))
 seen = -1
-while seen != len(out.got):
-    seen = len(out.got)
-    time.sleep(0.5)
+while seen != sum(len(o.got) for o in outs):
+    seen = sum(len(o.got) for o in outs)
+    time.sleep(0.3)
 tb.stop()
 tb.wait()
-for fn, payload in out.got:
-    print(fn, payload.hex())
+for sub, out in zip(branches, outs):
+    for fn, payload in out.got:
+        print(sub, fn, payload.hex())
 '''
 
 BSIC = 48
 FN0 = 51 * 16880  # a 51-multiframe boundary with TC = 0 and (FN div 51) even
 
 
-def _run_grgsm(tmp_path: Path, bursts: list[tuple[int, str, np.ndarray]], mode: str, sub: int = -1) -> dict[int, bytes]:
+def _run_grgsm(tmp_path: Path, bursts: list[tuple[int, str, np.ndarray]], mode: str,
+               branches: tuple[int, ...] = (-1,)) -> dict[int, dict[int, bytes]]:
+    """gr-gsm's decode of ``bursts`` per branch (-1: all bursts, n: SDCCH/4 sub-slot n): {branch: {fn: block}}."""
     require_tool("grgsm_decode", "gr-gsm")
     script = tmp_path / "feeder.py"
     script.write_text(FEEDER)
-    listing = tmp_path / f"bursts_{mode}_{sub}.txt"
+    listing = tmp_path / f"bursts_{mode}.txt"
     listing.write_text("".join(f"{fn} 0 {kind} {''.join(map(str, bits.tolist()))}\n" for fn, kind, bits in bursts))
-    proc = subprocess.run([GR_PYTHON, str(script), str(listing), mode, str(sub)], capture_output=True, text=True,
-                          timeout=120, check=False)
+    proc = subprocess.run([GR_PYTHON, str(script), str(listing), mode, *map(str, branches)], capture_output=True,
+                          text=True, timeout=120, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    out = {}
+    out: dict[int, dict[int, bytes]] = {b: {} for b in branches}
     for line in proc.stdout.splitlines():
-        fn, hexs = line.split()
-        assert int(fn) not in out
-        out[int(fn)] = bytes.fromhex(hexs)
+        branch, fn, hexs = line.split()
+        assert int(fn) not in out[int(branch)]
+        out[int(branch)][int(fn)] = bytes.fromhex(hexs)
     return out
 
 
@@ -141,7 +148,7 @@ def test_grgsm_decodes_our_noncombined_multiframes(tmp_path: Path, real_data: Pa
     BCCH+CCCH demapper and decoder return every block, at the FN of its first burst."""
     bursts, blocks = _build(8 * 51, combined=False, bcch=_real_si(real_data), seed=1)
     assert len(blocks) == 8 * 10
-    assert _run_grgsm(tmp_path, bursts, "BCCH") == blocks
+    assert _run_grgsm(tmp_path, bursts, "BCCH")[-1] == blocks
 
 
 def test_grgsm_decodes_our_combined_multiframes_and_subchannels(tmp_path: Path) -> None:
@@ -150,10 +157,11 @@ def test_grgsm_decodes_our_combined_multiframes_and_subchannels(tmp_path: Path) 
     tables assign to sub-channel n (SACCH/C4 alternating between sub-channels 0/1 and 2/3)."""
     bursts, blocks = _build(4 * 51, combined=True, bcch=None, seed=2)
     assert len(blocks) == 4 * 10
-    assert _run_grgsm(tmp_path, bursts, "BCCH_SDCCH4") == blocks
+    got = _run_grgsm(tmp_path, bursts, "BCCH_SDCCH4", (-1, 0, 1, 2, 3))
+    assert got[-1] == blocks
     layout = tn0_layout(True)
     for sub in range(4):
         mine = {fn: blk for fn, blk in blocks.items()
                 if locate(fn, layout).channel in (Channel.SDCCH4, Channel.SACCH4) and locate(fn, layout).block == sub}
         assert len(mine) == 4 + 2  # one SDCCH/4 block per 51 frames, one SACCH/C4 block per 102
-        assert _run_grgsm(tmp_path, bursts, "BCCH_SDCCH4", sub) == mine
+        assert got[sub] == mine
