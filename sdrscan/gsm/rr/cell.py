@@ -12,7 +12,9 @@
   SI2ter carries that list (other-band neighbours) and SI3 sets the SI2ter indicator; ``True``: the
   neighbours outside the serving cell's band move from SI2 to SI2ter.
 * **SI2quater** iff UTRAN FDD (``utran_neighbours``, UARFCNs) or E-UTRAN (``eutran_neighbours``,
-  EARFCNs) neighbours are given; SI3 then carries the SI2quater indicator (position BCCH Norm).
+  EARFCNs) neighbours are given; SI3 then carries the SI2quater indicator (position BCCH Norm). Only one
+  instance is built (SI2quater_INDEX = SI2quater_COUNT = 0), which holds e.g. 2 UARFCNs + 2 EARFCNs or
+  4 EARFCNs; more raise ConfigError.
 * **SI13** iff ``gprs_indicator`` is set; SI3 and SI4 then carry the GPRS Indicator.
 
 Values are the specification's field codes unless a name says otherwise (``bs_pa_mfrms`` is the real
@@ -328,10 +330,17 @@ def build_system_information(cell: CellDescription | Mapping[str, Any]) -> dict[
     ConfigError
         If a value is out of range or the neighbour lists do not fit their messages.
     """
-    try:
-        return {name: msg.encode() for name, msg in build_system_information_messages(cell).items()}
-    except EncodeError as exc:
-        raise ConfigError(f"cannot encode the cell's system information: {exc}") from None
+    out = {}
+    for name, msg in build_system_information_messages(cell).items():
+        try:
+            out[name] = msg.encode()
+        except EncodeError as exc:
+            if name == "SI2quater":
+                raise ConfigError(
+                    f"{len(cell.utran_neighbours)} UTRAN + {len(cell.eutran_neighbours)} E-UTRAN neighbours do not "
+                    f"fit one SI2quater ({exc}); sdrscan sends a single instance, so give fewer") from None
+            raise ConfigError(f"cannot encode the cell's {name}: {exc}") from None
+    return out
 
 
 # --- CCCH content ---------------------------------------------------------------------------------------
