@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import struct
 
+import numpy as np
+
 STRUCT = {"cu8": ("B", 1, 127.5, 127.5), "ci8": ("b", 1, 0.0, 128.0), "ci16_le": ("<h", 2, 0.0, 32768.0),
           "cf32_le": ("<f", 4, 0.0, 1.0)}
 
@@ -44,3 +46,9 @@ def encode_naive(samples: list[complex], datatype: str) -> bytes:
             c = round(v * scale + offset)  # Python rounds half to even, like numpy.rint
             out += struct.pack(code, min(max(c, lo), hi))
     return bytes(out)
+
+
+def readme_cu8(x: np.ndarray) -> np.ndarray:
+    """The shared data README's cu8 conversion: ``clip(round(x / max|x| * 127 + 127.5), 0, 255)``, I then Q."""
+    iq = x.view(np.float32).astype(np.float64)
+    return np.clip(np.round(iq / np.abs(iq).max() * 127 + 127.5), 0, 255).astype(np.uint8)
