@@ -84,6 +84,12 @@ def render_phase(
         raise DspParameterError(
             f"output instants span grid [{lo:.3f}, {hi:.3f}] but the phase grid only supports "
             f"[{MARGIN_BEFORE}, {p.size - MARGIN_AFTER}); pass a longer phase array")
-    _k.render_phase(p, float(u_first), float(du), float(carrier_start_rad), float(carrier_step_rad),
-                    float(amplitude), delays, gains, out)
+    ph = np.empty(out.size, np.float32)
+    c = np.empty(out.size, np.float32)
+    s = np.empty(out.size, np.float32)
+    for delay, gain in zip(delays, gains, strict=True):
+        _k.interp_phase(p, float(u_first - delay), float(du), float(carrier_start_rad), float(carrier_step_rad), ph)
+        np.cos(ph, out=c)
+        np.sin(ph, out=s)
+        _k.accumulate_phasor(c, s, complex(gain * amplitude), out)
     return out
