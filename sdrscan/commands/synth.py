@@ -50,10 +50,11 @@ def synth(spec_path: str, out_path: str, rate: str | None, duration: float | Non
     if quiet:
         result = synthesize(scene, out_path, seed)
     else:
+        from rich.console import Console
         from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
         with Progress(TextColumn("synth"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                      TimeRemainingColumn(), transient=True) as bar:
+                      TimeRemainingColumn(), transient=True, console=Console(stderr=True)) as bar:
             task = bar.add_task("synth", total=1)
 
             def progress(done: int, total: int) -> None:

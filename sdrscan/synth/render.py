@@ -75,17 +75,18 @@ def plan_cells(scene: Scene, seed: int) -> tuple[CellPlan, ...]:
     plans = []
     for c in scene.cells:
         rng_t = cell_rng(seed, c.index, _STREAM_CELL_TIMING)
+        eps_b = c.cfo_hz / c.carrier_hz
+        frame_true_s = FRAME_DURATION_S / (1 + eps_b)
         start_fn = int(rng_t.integers(0, HYPERFRAME)) if c.start_fn is None else c.start_fn
-        offset = float(rng_t.uniform(0.0, FRAME_DURATION_S)) if c.frame_offset_s is None else c.frame_offset_s
+        # Drawn within one (BTS clock) frame, so start_fn is the first frame to begin in the recording.
+        offset = float(rng_t.uniform(0.0, frame_true_s)) if c.frame_offset_s is None else c.frame_offset_s
         carrier_phase = float(rng_t.uniform(0.0, 2 * math.pi))
         taps = resolve_taps(c.multipath, cell_rng(seed, c.index, _STREAM_CELL_CHANNEL))
-        eps_b = c.cfo_hz / c.carrier_hz
         tx_hz = c.carrier_hz + c.cfo_hz
         max_delay_grid = max(t.delay_s for t in taps) * GRID_RATE_HZ * (1 + eps_b)
         # Whole frames before start_fn covering the first sample, the longest path and the interpolator.
         lead_grid = offset * GRID_RATE_HZ * (1 + eps_b) + max_delay_grid + MARGIN_BEFORE + 2
         pre = int(lead_grid // FRAME_SAMPLES) + 1
-        frame_true_s = FRAME_DURATION_S / (1 + eps_b)
         rx_rate_true = scene.rate_hz * (1 + eps_rx)
         if scene.snr_db is None:
             snr = None if scene.noise_floor_dbfs is None else c.power_db - scene.noise_floor_dbfs
