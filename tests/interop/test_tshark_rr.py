@@ -112,6 +112,27 @@ def test_synthesized_si_shows_what_we_put_in(tshark: str, tmp_path: Path) -> Non
         assert not bad and n >= 5, (name, bad)
 
 
+def test_synthesized_si2bis_and_si2quater_decode_like_wireshark(tshark: str, tmp_path: Path) -> None:
+    wide = tuple(range(1, 125, 2)) + tuple(range(975, 1024, 4))
+    cell = CellDescription(arfcn=1, bsic=7, neighbours=wide, utran_neighbours=(10612, 2950),
+                           eutran_neighbours=(6300, 1300), eutran_priority=6, thresh_eutran_high=12)
+    si = build_system_information(cell)
+    assert {"SI2bis", "SI2quater"} <= set(si)
+    pcap = tmp_path / "synth2.pcap"
+    write_pcap(pcap, [(block, "BCCH") for block in si.values()], arfcn=1)
+    packets = dict(zip(si, tshark_pdml(tshark, pcap), strict=True))
+    q = packets["SI2quater"]
+    assert [int(s) for s, _ in q["gsm_a.rr.earfcn"]] == [6300, 1300]
+    assert [int(s) for s, _ in q["gsm_a.rr.fdd_uarfcn"]] == [10612, 2950]
+    assert [s for s, _ in q["gsm_a.rr.eutran_priority"]] == ["6"]
+    ba = arfcn_list(packets["SI2"]["gsm_a.rr.arfcn_list"][0][1]) + arfcn_list(
+        packets["SI2bis"]["gsm_a.rr.arfcn_list"][0][1])
+    assert sorted(ba) == sorted(wide)
+    for name, fields in packets.items():
+        n, bad = compare(parse_rr(si[name]), fields, KEY)
+        assert not bad and n >= 5, (name, bad)
+
+
 @pytest.mark.parametrize("fmt", [f for f in FreqListFormat if f is not FreqListFormat.BITMAP0])
 def test_frequency_list_formats_decode_in_wireshark(tshark: str, fmt: FreqListFormat, tmp_path: Path) -> None:
     rng = random.Random(f"freqlist-{fmt}")

@@ -143,6 +143,17 @@ def _earfcns(msg: Any) -> list[Any] | None:
     return list(rest.eutran_earfcns)
 
 
+def _eutran(msg: Any) -> Any:
+    pe = getattr(_rest(msg), "priority_and_eutran", None)
+    return None if pe is None else pe.eutran_parameters
+
+
+def _serving(msg: Any, name: str) -> list[Any] | None:
+    pe = getattr(_rest(msg), "priority_and_eutran", None)
+    sc = None if pe is None else pe.serving_cell_priority_parameters
+    return None if sc is None else [getattr(sc, name)]
+
+
 def _ba_ind(msg: Any) -> list[Any] | None:
     ie = _freq_ie(msg)
     if ie is not None and hasattr(ie, "ba_ind"):
@@ -256,7 +267,14 @@ FIELD_MAP: dict[str, Callable[[Any], list[Any] | None]] = {
     "gsm_a.rr.scrambling_code": _scrambling_codes,
     "gsm_a.rr.qsearch_i": one("rest_octets.three_g_measurement_parameters.qsearch_i"),
     "gsm_a.rr.fdd_rscpmin": one("rest_octets.rel5.three_g_additional_measurement_parameters.fdd_rscpmin"),
-    "gsm_a.rr.eutran_earfcn": _earfcns,
+    "gsm_a.rr.earfcn": _earfcns,
+    "gsm_a.rr.eutran_priority": lambda m: None if _eutran(m) is None
+    else [n.eutran_priority for n in _eutran(m).neighbour_cells if n.eutran_priority is not None],
+    "gsm_a.rr.thresh_eutran_high": lambda m: None if _eutran(m) is None
+    else [n.thresh_eutran_high for n in _eutran(m).neighbour_cells],
+    "gsm_a.rr.serving_cell_priority_param_geran_priority": lambda m: _serving(m, "geran_priority"),
+    "gsm_a.rr.serving_cell_priority_param_thresh_prio_search": lambda m: _serving(m, "thresh_priority_search"),
+    "gsm_a.rr.serving_cell_priority_param_t_reselection": lambda m: _serving(m, "t_reselection"),
     "gsm_a.rr.nr_of_fdd_cells": lambda m: None if _fdd_uarfcns(m) is None
     else [c.nr_of_fdd_cells for c in _rest(m).three_g_neighbour_cells.utran_fdd_description.cells],
     "gsm_a.rr.diversity": lambda m: None if _fdd_uarfcns(m) is None
@@ -337,7 +355,7 @@ def compare(msg: Any, fields: Fields, identity_key: bytes) -> tuple[int, list[st
             theirs = [sn.split(": ", 1)[-1] for _, sn in fields[name]]
         else:
             theirs = [as_int(show) for show, _ in fields[name]]
-        if name == "gsm_a.rr.scrambling_code" or name == "gsm_a.rr.fdd_uarfcn" or name == "gsm_a.rr.eutran_earfcn":
+        if name in ("gsm_a.rr.scrambling_code", "gsm_a.rr.fdd_uarfcn", "gsm_a.rr.earfcn"):
             pass  # ordered lists, compared as they are
         elif len(theirs) > 1 and len(ours) == 1:
             theirs = theirs[-1:]  # presence flag and value share one field name in Wireshark
