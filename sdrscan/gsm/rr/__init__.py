@@ -16,7 +16,7 @@ from sdrscan.gsm.rr.cell import (
     paging_request_type3,
     request_reference,
 )
-from sdrscan.gsm.rr.dispatch import MESSAGE_TYPES, REASONS, ParseStats, parse_rr, try_parse_rr
+from sdrscan.gsm.rr.dispatch import MESSAGE_TYPES, REASONS, ParseStats, SacchFrame, parse_rr, parse_sacch, try_parse_rr
 from sdrscan.gsm.rr.freqlist import FreqListFormat, FrequencyList, decode_frequency_list, encode_frequency_list
 from sdrscan.gsm.rr.identity import ClearIdentity, IdentityType, MobileIdentity, identity_digest
 from sdrscan.gsm.rr.messages import L2FillFrame, RrMessage
@@ -26,5 +26,5 @@ __all__ = [
     "MESSAGE_TYPES", "MobileIdentity", "ParseStats", "REASONS", "RrMessage", "build_system_information",
     "build_system_information_messages", "decode_frequency_list", "encode_frequency_list", "identity_digest",
     "immediate_assignment", "l2_fill_frame", "paging_request_type1", "paging_request_type2",
-    "paging_request_type3", "parse_rr", "request_reference", "try_parse_rr",
+    "paging_request_type3", "parse_rr", "parse_sacch", "SacchFrame", "request_reference", "try_parse_rr",
 ]

@@ -116,6 +116,40 @@ def try_parse_rr(block: bytes, *, identity_key: bytes | None = None) -> RrResult
         return exc
 
 
+@dataclass(frozen=True, slots=True)
+class SacchFrame:
+    """A downlink SACCH block: the L1 header (TS 44.004 §7: ordered MS power level, FPC, ordered timing
+    advance) and the RR message its LAPDm UI frame (format B4, TS 44.006 §2.1, §3) carries."""
+
+    ms_power_level: int
+    fpc: int
+    timing_advance: int
+    sapi: int
+    message: RrResult
+
+
+def parse_sacch(block: bytes, *, identity_key: bytes | None = None) -> SacchFrame:
+    """Decode a 23-octet downlink SACCH block: L1 header, LAPDm address + UI control, then the 19-octet
+    SI5/SI5bis/SI5ter/SI6 (or any RR message) with its L2 pseudo length.
+
+    Raises
+    ------
+    RrParseError
+        ``short_block``; ``not_rr`` if the LAPDm frame is not a UI frame on SAPI 0; or the reasons of
+        :func:`parse_rr`.
+    """
+    block = bytes(block)
+    if len(block) < 7:
+        raise RrParseError("short_block", f"{len(block)} octets; a SACCH block has 23")
+    address, control = block[2], block[3]
+    sapi = (address >> 2) & 0b111
+    if not address & 1 or control & 0xEF != 0x03 or sapi != 0:
+        raise RrParseError("not_rr", f"LAPDm address 0x{address:02x} control 0x{control:02x}; expected a UI frame "
+                                     "on SAPI 0 (address 0x01/0x03, control 0x03)")
+    return SacchFrame(block[0] & 0x1F, (block[0] >> 5) & 1, block[1] & 0x7F, sapi,
+                      parse_rr(block[4:], identity_key=identity_key))
+
+
 @dataclass(slots=True)
 class ParseStats:
     """Counts of decoded messages (by name) and of failures (by reason)."""

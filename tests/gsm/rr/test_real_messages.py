@@ -114,3 +114,17 @@ def test_immediate_assignment_of_the_vodafone_capture(real_data: Path) -> None:
     assert (cd.channel_name, cd.tn, cd.tsc, cd.arfcn) == ("SDCCH/8(1)", 1, 0, 725)  # SRLabs: SDCCH on TS1
     assert ia.request_reference.ra == 0x26 and ia.timing_advance == 1
     assert ia.establishment_cause() == "answer_to_paging"  # RA 0010 0110: answer to paging (TCH/F)
+
+
+def test_sacch_blocks_with_l1_and_lapdm_headers(si_messages: list[dict]) -> None:
+    from sdrscan.errors import RrParseError
+    from sdrscan.gsm.rr import parse_sacch
+
+    for entry in (e for e in si_messages if e["channel"] == "SACCH"):
+        l3 = bytes.fromhex(entry["hex"])
+        frame = parse_sacch(bytes([0x25, 0x0A, 0x03, 0x03]) + l3)  # FPC 1, power level 5, TA 10
+        assert (frame.ms_power_level, frame.fpc, frame.timing_advance, frame.sapi) == (5, 1, 10, 0)
+        assert frame.message.NAME == entry["type"] and frame.message.encode() == l3
+    with pytest.raises(RrParseError) as err:
+        parse_sacch(bytes([0, 0, 0x0F, 0x03]) + bytes(19))  # SAPI 3 (SMS), not RR
+    assert err.value.reason == "not_rr"
