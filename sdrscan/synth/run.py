@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from sdrscan.errors import ConfigError
 from sdrscan.gsm.rr.cell import CellDescription, build_system_information
 from sdrscan.synth.c0 import C0Transmitter
@@ -80,3 +82,30 @@ def synthesize(scene: Scene, out: str | Path, seed: int = 0, *,
     truth_path = truth_path_for(meta)
     write_truth(truth_path, truth)
     return SynthResult(meta, truth_path, truth)
+
+
+def synthesize_array(scene: Scene, seed: int = 0) -> tuple[np.ndarray, dict[str, Any]]:
+    """Render ``scene`` in memory: the complex64 samples a reader of the recording would get, and the truth.
+
+    Same samples and truth as :func:`synthesize` with the same seed (for ``cu8`` the samples went through
+    the same 8-bit encoding and back). Meant for tests of short scenes; long ones belong in a file.
+    """
+    from sdrscan.sources.formats import decode, encode, get_format
+
+    plans = plan_cells(scene, seed)
+    transmitters = [make_transmitter(p, seed) for p in plans]
+    renderer = SceneRenderer(scene, seed, transmitters, plans)
+    fmt = get_format(scene.datatype)
+    parts, clipped = [], 0
+    for chunk in renderer.chunks():
+        if scene.datatype == "cf32_le":
+            parts.append(chunk)
+            continue
+        codes, n_clip, _ = encode(chunk, fmt)
+        clipped += n_clip
+        parts.append(decode(codes.view(np.uint8), fmt)[0])
+    samples = np.concatenate(parts) if parts else np.zeros(0, np.complex64)
+    truth = build_truth(scene, seed, plans, [t.system_information for t in transmitters],
+                        [t.blocks for t in transmitters], renderer.n_samples, clipped_components=clipped,
+                        noise_variance=renderer.noise_variance)
+    return samples, truth

@@ -196,3 +196,17 @@ def test_loud_cells_clip_and_the_truth_says_so(tmp_path: Path) -> None:
     scene = parse_scene({"duration": 0.02, "datatype": "cu8", "cells": [{"arfcn": 1, "power_db": 3.0}]})
     truth = synthesize(scene, tmp_path / "loud", seed=0).truth
     assert truth["clipped_components"] > 0
+
+
+def test_in_memory_synthesis_equals_the_file(tmp_path: Path) -> None:
+    from sdrscan.synth.run import synthesize_array
+
+    for datatype in ("cu8", "cf32_le"):
+        scene = parse_scene({**SCENE, "duration": 0.08, "datatype": datatype})
+        x, truth = synthesize_array(scene, seed=4)
+        file_truth = synthesize(scene, tmp_path / datatype, seed=4).truth
+        with open_source(tmp_path / f"{datatype}.sigmf-meta") as src:
+            y = np.concatenate([b.samples for b in src.blocks()])
+        np.testing.assert_array_equal(x, y)
+        file_truth["recording"] = ""
+        assert truth == file_truth
