@@ -26,7 +26,7 @@ Names are the specification's, lower-cased with underscores (``CELL_RESELECT_OFF
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sdrscan.gsm.rr.bits import BitReader, BitsExhausted, BitWriter, EncodeError
@@ -384,6 +384,3 @@ def encode_struct(struct: Struct, value: Any, n_octets: int | None = None) -> by
     struct.encode(w, value)
     return w.to_bytes(n_octets)
 
-
-def seq_or_empty(v: Sequence[Any] | None) -> tuple[Any, ...]:
-    return tuple(v) if v else ()

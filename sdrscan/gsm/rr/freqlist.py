@@ -43,7 +43,6 @@ _FORMAT_OF_BITS = {v: k for k, v in _ORIG_FORMAT_BITS.items()}
 # Range R of each range format: W(1) has log2(R) bits, and offsets from the origin are 1..R-1.
 RANGE_OF = {FreqListFormat.RANGE1024: 1024, FreqListFormat.RANGE512: 512,
             FreqListFormat.RANGE256: 256, FreqListFormat.RANGE128: 128}
-_HEADER_BITS = {FreqListFormat.RANGE1024: 6}  # FORMAT-ID (5 with the IE flags) + F0
 _ORIG_HEADER_BITS = 17  # FORMAT-ID with flags (7 bits) + ORIG-ARFCN (10 bits)
 
 # Encoder preference for fixed-size IEs: bit map 0 (understood by every phase 1 MS), then the smallest

@@ -161,3 +161,12 @@ def test_real_varbitmap_and_bitmap0_lists() -> None:
     assert fl == fl.__class__((730, 733, 734, 741, 746), F.VARIABLE_BITMAP, 730) and flags == 0
     fl, _ = decode_frequency_list(bytes.fromhex("00000000000000000000000000007eff"))
     assert fl.arfcns == (1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12, 13, 14, 15)
+
+
+def test_utran_cell_information_lengths_are_range_tree_sums() -> None:
+    # TS 44.018 Table 9.1.54.1 (p for FDD, q for TDD) equals the W widths of range 1024 / range 512 summed.
+    from itertools import accumulate
+
+    from sdrscan.gsm.rr.rest_octets import P_FDD_CELL_INFORMATION, Q_TDD_CELL_INFORMATION
+    assert list(P_FDD_CELL_INFORMATION) == [0, *accumulate(w_widths(1024, 122))]
+    assert list(Q_TDD_CELL_INFORMATION) == [0, *accumulate(w_widths(512, 126))]
