@@ -19,7 +19,7 @@ from dsp.gmsk import (
 )
 from dsp.resample import render_phase
 from sdrscan.errors import DspParameterError
-from tests.naive.gmsk_spec import phase_at, slot_pieces
+from tests.synth.naive_gmsk import phase_at, slot_pieces
 
 
 def _phase_error(fast: np.ndarray, ref: np.ndarray) -> float:
