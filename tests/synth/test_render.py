@@ -152,3 +152,11 @@ def test_multipath_changes_the_waveform_not_the_timing() -> None:
     sps = 2.4e6 / SYMBOL_RATE_HZ
     core = tu6[int(s0 + 20 * sps): int(s0 + 140 * sps)]
     assert np.std(_inst_freq_hz(core, 2.4e6)) < 1.0
+
+
+def test_dc_offset_is_added_to_every_sample() -> None:
+    doc = {"rate": 1.0e6, "duration": 0.1, "snr": None, "fc": 947.0e6 - 250e3, "cells": [{"arfcn": 60}]}
+    clean, _ = render(doc, seed=2)
+    dc, _ = render({**doc, "dc_offset": [0.05, -0.02]}, seed=2)
+    np.testing.assert_allclose(dc - clean, np.complex64(0.05 - 0.02j), atol=1e-6)
+    assert np.mean(dc) == pytest.approx(0.05 - 0.02j, abs=2e-3)  # the carrier, 250 kHz away, averages out
