@@ -78,7 +78,7 @@ class StreamSource:
         self.stats = SourceStats(truncated_bytes=truncated_bytes)
         self._opener = opener
         self._segments = segments
-        self._fh: BinaryIO | None = None
+        self._handles: set[BinaryIO] = set()  # one per pass in progress
         self._closed = False
         self._passes = 0
 
@@ -94,14 +94,15 @@ class StreamSource:
 
     def close(self) -> None:
         self._closed = True
-        if self._fh is not None:
-            self._fh.close()
-            self._fh = None
+        for fh in list(self._handles):
+            fh.close()
+        self._handles.clear()
 
     def blocks(self, block_size: int = DEFAULT_BLOCK_SIZE) -> Iterator[SampleBlock]:
         """Yield the samples in contiguous blocks of ``block_size`` (the last one may be shorter).
 
-        Each call starts again from the first sample (files only) and resets the counters in ``stats``.
+        Each call starts again from the first sample (files only) and resets the counters in ``stats``,
+        which then describe the latest pass.
 
         Raises
         ------
@@ -121,14 +122,16 @@ class StreamSource:
         st.samples_read = st.nonfinite_zeroed = st.dropped_samples = 0
         ss = self.fmt.bytes_per_sample
         buf = np.empty(n * ss, dtype=np.uint8)
+        fh: BinaryIO | None = None
         try:
-            self._fh = self._opener()
+            fh = self._opener()
+            self._handles.add(fh)
             if hasattr(os, "posix_fadvise") and self._segments is not None:
                 try:  # tell the kernel we read once, front to back (bigger read-ahead)
-                    os.posix_fadvise(self._fh.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
+                    os.posix_fadvise(fh.fileno(), 0, 0, os.POSIX_FADV_SEQUENTIAL)
                 except (OSError, AttributeError, ValueError):
                     pass
-            reads = self._read_segments(buf, n) if self._segments is not None else self._read_stream(buf)
+            reads = self._read_segments(fh, buf, n) if self._segments is not None else self._read_stream(fh, buf)
             for raw in reads:
                 samples, bad = decode(raw, self.fmt)
                 block = SampleBlock(samples, st.samples_read, self.info.position)
@@ -137,24 +140,28 @@ class StreamSource:
                 yield block
         except OSError as exc:
             raise SourceError(f"cannot read {self.name}: {exc.strerror or exc}") from exc
+        except ValueError as exc:  # read on a file that close() shut under us
+            if not self._closed:
+                raise
+            raise SourceError(f"{self.name} was closed while being read") from exc
         finally:
-            if self._fh is not None:
-                self._fh.close()
-                self._fh = None
+            if fh is not None:
+                self._handles.discard(fh)
+                fh.close()
         if st.nonfinite_zeroed:
             log.warning("%s: %d sample(s) with NaN/Inf components set to 0", self.name, st.nonfinite_zeroed)
 
-    def _read_segments(self, buf: np.ndarray, n: int) -> Iterator[np.ndarray]:
-        assert self._fh is not None and self._segments is not None
+    def _read_segments(self, fh: BinaryIO, buf: np.ndarray, n: int) -> Iterator[np.ndarray]:
+        assert self._segments is not None
         ss = self.fmt.bytes_per_sample
         view = memoryview(buf)
         fill = 0  # samples waiting in buf
         for seg in self._segments:
-            self._fh.seek(seg.start_byte)
+            fh.seek(seg.start_byte)
             left = seg.num_samples
             while left:
                 take = min(n - fill, left)
-                got = _read_fully(self._fh, view[fill * ss:(fill + take) * ss])
+                got = _read_fully(fh, view[fill * ss:(fill + take) * ss])
                 if got < take * ss:
                     raise SourceError(f"{self.name} ended early: it shrank while being read "
                                       f"(expected {self.info.num_samples} samples)")
@@ -166,12 +173,11 @@ class StreamSource:
         if fill:
             yield buf[:fill * ss]
 
-    def _read_stream(self, buf: np.ndarray) -> Iterator[np.ndarray]:
-        assert self._fh is not None
+    def _read_stream(self, fh: BinaryIO, buf: np.ndarray) -> Iterator[np.ndarray]:
         ss = self.fmt.bytes_per_sample
         view = memoryview(buf)
         while True:
-            got = _read_fully(self._fh, view)
+            got = _read_fully(fh, view)
             whole = got - got % ss
             if whole:
                 yield buf[:whole]

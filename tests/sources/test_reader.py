@@ -194,3 +194,22 @@ def test_file_shrinking_while_read(tmp_path: Path) -> None:
         os.truncate(path, 1500)
         with pytest.raises(SourceError, match="ended early: it shrank while being read"):
             list(it)
+
+
+def test_interleaved_passes_and_close_during_a_pass(tmp_path: Path) -> None:
+    data = _random_bytes("ci16_le", 1000, seed=8)
+    path = tmp_path / "x.cs16"
+    path.write_bytes(data)
+    want = np.array(decode_naive(data, "ci16_le")[0], dtype=np.complex64)
+    src = open_source(path, sample_rate_hz=1e6, center_freq_hz=9e8)
+    a, b = src.blocks(100), src.blocks(300)
+    got_a, got_b = [next(a)], []
+    got_b.extend(b)  # a second pass runs to the end while the first is paused
+    got_a.extend(a)
+    for got in (got_a, got_b):
+        np.testing.assert_array_equal(np.concatenate([blk.samples for blk in got]), want)
+    c = src.blocks(100)
+    next(c)
+    src.close()
+    with pytest.raises(SourceError, match="was closed while being read"):
+        next(c)
