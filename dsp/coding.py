@@ -32,7 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from dsp._kernels import fire as _fire
-from dsp.viterbi import GSM_K5, conv_encode, viterbi_decode
+from dsp._kernels import xcch as _xcch
+from dsp.viterbi import GSM_K5, _tables, conv_encode, viterbi_decode
 from sdrscan.errors import DspParameterError
 from sdrscan.gsm.multiframe import fn_from_reduced, reduced_fn
 
@@ -240,6 +241,38 @@ def xcch_decode(soft: np.ndarray) -> XcchResult:
     bit_errors, n_bits = _reencode_errors(u, c)
     block = bits_to_octets(u[:XCCH_INFO_BITS]) if ok else None
     return XcchResult(block=block, ok=ok, bit_errors=bit_errors, n_bits=n_bits)
+
+
+@dataclass(frozen=True, slots=True)
+class XcchBatch:
+    """Outcome of :func:`xcch_decode_batch` for ``n`` blocks."""
+
+    ok: np.ndarray  # bool (n,)
+    octets: np.ndarray  # uint8 (n, 23); meaningful where ok
+    bit_errors: np.ndarray  # int64 (n,), as XcchResult.bit_errors
+
+    def block(self, i: int) -> bytes | None:
+        return self.octets[i].tobytes() if self.ok[i] else None
+
+
+def xcch_decode_batch(soft: np.ndarray) -> XcchBatch:
+    """:func:`xcch_decode` for many blocks in one kernel call (same results, no per-block overhead).
+
+    Parameters
+    ----------
+    soft : float32 array, shape (n, 4, 114)
+    """
+    x = np.ascontiguousarray(soft, dtype=np.float32)
+    if x.ndim != 3 or x.shape[1:] != (XCCH_BURSTS, BURST_DATA_BITS):
+        raise DspParameterError(f"soft has shape {x.shape}; expected (n, {XCCH_BURSTS}, {BURST_DATA_BITS})")
+    n = x.shape[0]
+    gens, prev, branch_out = _tables(GSM_K5)
+    ok = np.zeros(n, np.bool_)
+    octets = np.zeros((n, XCCH_BLOCK_OCTETS), np.uint8)
+    errors = np.zeros(n, np.int64)
+    _xcch.decode_blocks(x.reshape(n, -1), _IL_FLAT.astype(np.int64), prev, branch_out, gens, XCCH_INFO_BITS,
+                        XCCH_U_BITS, FIRE_GENERATOR, FIRE_PARITY_BITS, ok, octets, errors)
+    return XcchBatch(ok, octets, errors)
 
 
 def _reencode_errors(u: np.ndarray, soft_c: np.ndarray) -> tuple[int, int]:

@@ -123,3 +123,15 @@ def demodulate_bursts(
     _k.demod_bursts(y, starts, np.ascontiguousarray(f), sps, layout.known, layout.train_bits,
                     layout.train_start, layout.pinv, int(max_delay_sym), soft, timing, snr, power, cir)
     return DemodResult(soft, timing, snr, power, cir)
+
+
+def training_fit(y: np.ndarray, starts: np.ndarray, freq_offset_hz: np.ndarray | float, sample_rate_hz: float,
+                 sps: int, layout: BurstLayout, max_delay_sym: int = 3) -> np.ndarray:
+    """How well each burst fits ``layout``'s training sequence: CIR energy over residual (linear), no MLSE."""
+    y = np.ascontiguousarray(y, np.complex64)
+    starts = np.ascontiguousarray(starts, np.float64).reshape(-1)
+    f = np.broadcast_to(np.asarray(freq_offset_hz, np.float64), starts.shape) / float(sample_rate_hz)
+    out = np.zeros(starts.size)
+    _k.fit_training(y, starts, np.ascontiguousarray(f), sps, layout.train_bits, layout.train_start, layout.pinv,
+                    int(max_delay_sym), out)
+    return out

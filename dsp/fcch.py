@@ -48,8 +48,8 @@ def tone_spectrogram(x: np.ndarray, sample_rate_hz: float, window_s: float = 0.4
         return Spectrogram(np.zeros((0, nfft)), sfft.fftshift(sfft.fftfreq(nfft, 1 / sample_rate_hz)),
                            np.zeros(0, np.int64), nfft, sample_rate_hz)
     view = np.lib.stride_tricks.sliding_window_view(x, nfft)[::hop][:n_frames]
-    spec = sfft.fftshift(sfft.fft(view, axis=1), axes=1)
-    power = spec.real.astype(np.float64) ** 2 + spec.imag.astype(np.float64) ** 2
+    spec = sfft.fft(view, axis=1)
+    power = sfft.fftshift((spec.real * spec.real + spec.imag * spec.imag).astype(np.float64), axes=1)
     freqs = sfft.fftshift(sfft.fftfreq(nfft, 1.0 / sample_rate_hz))
     return Spectrogram(power, freqs, np.arange(n_frames, dtype=np.int64) * hop, nfft, sample_rate_hz)
 

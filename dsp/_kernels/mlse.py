@@ -245,3 +245,30 @@ def demod_bursts(y, starts, freq_cycles_per_sample, sps, known, train_bits, trai
         snr_lin[i] = best_e / nv
         for k in range(N_TAPS):
             cir[i, k] = best_h[k]
+
+
+@njit(cache=True)
+def fit_training(y, starts, freq_cycles_per_sample, sps, train_bits, train_start, pinv, max_delay, snr_lin):
+    """Only the channel-estimation half of :func:`demod_bursts`: how well each burst fits a training
+    sequence (CIR energy over residual noise, best delay and phase). Used to recognise dummy bursts."""
+    n_sym = 148
+    margin = max_delay + N_TAPS + 2
+    n_win_sym = n_sym + 2 * margin
+    win = np.empty(n_win_sym * sps, np.complex128)
+    z = np.empty(n_win_sym, np.complex128)
+    centre = margin - N_TAPS // 2
+    delays = np.arange(centre - max_delay, centre + max_delay + 1).astype(np.int64)
+    first_obs = train_start + N_TAPS - 1
+    for i in range(starts.shape[0]):
+        s0 = int(np.floor(starts[i])) - margin * sps
+        derotate_window(y, s0, n_win_sym * sps, sps, freq_cycles_per_sample[i], win)
+        best = 0.0
+        for ph in range(sps):
+            for n in range(n_win_sym):
+                z[n] = win[n * sps + ph]
+            d, h, e = estimate_cir(z, pinv, first_obs, delays)
+            nv = training_residual(z, h, train_bits, train_start, d)
+            q = e / max(nv, 1e-12)
+            if q > best:
+                best = q
+        snr_lin[i] = best

@@ -16,7 +16,7 @@ from enum import Enum
 import numpy as np
 
 from dsp.bursts import normal_burst_payload, sch_burst_payload
-from dsp.coding import sch_decode, xcch_decode
+from dsp.coding import sch_decode, xcch_decode_batch
 from dsp.constants import BURST_BITS, FRAME_DURATION_S, FRAME_SYMBOLS, HYPERFRAME, SCH_FN_MOD51, TSC_BITS
 from dsp.equalizer import (
     DemodResult,
@@ -24,6 +24,7 @@ from dsp.equalizer import (
     dummy_burst_layout,
     normal_burst_layout,
     sch_burst_layout,
+    training_fit,
 )
 from dsp.fcch import refine_fcch
 from sdrscan.gsm.multiframe import Channel, tn0_layout
@@ -43,7 +44,6 @@ class _BurstOut:
     power: float
     snr_lin: float
     start: float  # channel sample index
-    dummy: bool
 
 
 class CarrierState(Enum):
@@ -119,6 +119,9 @@ class CarrierReceiver:
         self._fcch_start = 0.0
         self._partial: dict[int, dict[int, _BurstOut]] = {}
         self._held: list[L2Frame] = []
+        # Channel sample index where the real data ends (set at end of stream); bursts reaching past it
+        # would be demodulated from the filter bank's zero padding, so they are not attempted.
+        self.data_end = math.inf
         self.ccch_combined: bool | None = None
         self.stats = CarrierStats(arfcn=geometry.arfcn, freq_hz=geometry.nominal_hz)
         self._sps = geometry.sps
@@ -240,7 +243,8 @@ class CarrierReceiver:
         margin = (_NB_MAX_DELAY + 12) * self._sps
         fns: list[int] = []
         fn = self.next_fn
-        while self.timing.predict(fn) + self._burst_len + margin <= self.buf_end and len(fns) < 64:
+        while (self.timing.predict(fn) + self._burst_len + margin <= self.buf_end
+               and self.timing.predict(fn) + self._burst_len <= self.data_end and len(fns) < 64):
             fns.append(fn)
             fn += 1
         if not fns:
@@ -260,7 +264,8 @@ class CarrierReceiver:
         frames = self._normal_bursts(normal)
         self._sch_bursts(schs)
         self._fcch_bursts(fcchs)
-        self._trim(self.timing.predict(self.next_fn) - margin - self._frame_len)
+        # Keep a block's worth of frames: a failed block's bursts are re-fitted to tell idle from failed.
+        self._trim(self.timing.predict(self.next_fn) - margin - 5 * self._frame_len)
         if self.sch_misses >= _MAX_SCH_MISSES:
             log.info("ARFCN %d lost lock at FN %d", self.geo.arfcn, self.next_fn)
             self.stats.lock_losses += 1
@@ -279,60 +284,67 @@ class CarrierReceiver:
         fn_arr = np.asarray(fns)
         self._update_timing(fn_arr, np.asarray(starts), res)
         self._update_frequency(fn_arr, res)
-        dummy = self._dummy_bursts(starts, res)
-        self._account(res, ~dummy)
-        frames: list[L2Frame] = []
+        payloads = normal_burst_payload(res.soft)
+        complete: list[tuple[int, list[_BurstOut]]] = []
         for i, f in enumerate(fns):
             idx = _SEPARATE[f % 51].burst
             first = f - idx
             slot = self._partial.setdefault(first, {})
-            slot[idx] = _BurstOut(normal_burst_payload(res.soft[i]), float(res.power[i]),
-                                  float(res.snr_lin[i]), starts[i], bool(dummy[i]))
+            slot[idx] = _BurstOut(payloads[i], float(res.power[i]), float(res.snr_lin[i]), starts[i])
             if len(slot) == 4:
                 del self._partial[first]
-                frame = self._decode_block(first, [slot[k] for k in range(4)])
-                if frame is not None:
-                    frames.append(frame)
+                complete.append((first, [slot[k] for k in range(4)]))
         # Blocks that can no longer complete (a burst missed at a lock change) are dropped.
         for first in [k for k in self._partial if k < fns[-1] - 4]:
             del self._partial[first]
-        return self._release(frames)
+        return self._release(self._decode_blocks(complete))
 
-    def _dummy_bursts(self, starts: list[float], res: DemodResult) -> np.ndarray:
-        """Which bursts are dummy bursts: a poor fit to our TSC but a good one to the dummy sequence."""
-        poor = np.flatnonzero(res.snr_lin < 2.0)
-        dummy = np.zeros(len(starts), bool)
-        if poor.size:
-            alt = self._demod([starts[i] for i in poor], dummy_burst_layout(), _NB_MAX_DELAY)
-            dummy[poor] = (alt.snr_lin >= 4.0) & (alt.snr_lin > 4.0 * res.snr_lin[poor])
-        return dummy
+    def _decode_blocks(self, blocks: list[tuple[int, list[_BurstOut]]]) -> list[L2Frame]:
+        if not blocks:
+            return []
+        batch = xcch_decode_batch(np.stack([[b.payload for b in bursts] for _, bursts in blocks]))
+        frames: list[L2Frame] = []
+        for i, (first_fn, bursts) in enumerate(blocks):
+            if not batch.ok[i] and self._idle(bursts):
+                self.stats.blocks_idle += 1  # dummy bursts: nothing was sent, not a decode failure
+                continue
+            power = sum(b.power for b in bursts) / 4.0
+            snr_lin = sum(b.snr_lin for b in bursts) / 4.0
+            for b in bursts:
+                self._account_burst(b.power, b.snr_lin)
+            if not batch.ok[i]:
+                self.stats.blocks_failed += 1
+                continue
+            frames.append(self._frame(first_fn, batch.octets[i].tobytes(), power, snr_lin, bursts[0].start))
+        return frames
 
-    def _decode_block(self, first_fn: int, bursts: list[_BurstOut]) -> L2Frame | None:
-        if all(b.dummy for b in bursts):
-            self.stats.blocks_idle += 1  # nothing was sent: not a decode failure
-            return None
-        soft = np.stack([b.payload for b in bursts])
-        power_dbfs = 10.0 * math.log10(max(float(np.mean([b.power for b in bursts])), 1e-20))
-        snr_db = self._snr_db(float(np.mean([b.snr_lin for b in bursts])))
-        result = xcch_decode(soft)
-        if result.block is None:
-            self.stats.blocks_failed += 1
-            return None
+    def _idle(self, bursts: list[_BurstOut]) -> bool:
+        """True when most of a failed block's bursts fit the dummy burst better than our TSC."""
+        starts = [b.start for b in bursts if b.start - 20 * self._sps >= self.buf_start]
+        if len(starts) < 3:
+            return False
+        rel = np.asarray(starts) - self.buf_start
+        dummy = training_fit(self.buf, rel, self.freq.freq_hz, self.geo.out_rate_hz, self._sps,
+                             dummy_burst_layout(), _NB_MAX_DELAY)
+        tsc = np.array([b.snr_lin for b in bursts if b.start - 20 * self._sps >= self.buf_start])
+        return int(np.count_nonzero(dummy > 2.0 * tsc)) >= 3
+
+    def _frame(self, first_fn: int, data: bytes, power: float, snr_lin: float, start: float) -> L2Frame:
         self.stats.blocks_ok += 1
         if self.ccch_combined is None and _SEPARATE[first_fn % 51].channel is Channel.BCCH:
             # CCCH_CONF (SI3 control channel description) names the blocks from frame 22 on.
-            msg = try_parse_rr(bytes(result.block))
+            msg = try_parse_rr(data)
             if isinstance(msg, SystemInformation3):
                 self.set_ccch_combined(msg.control_channel_description.combined_ccch)
         fn_out = first_fn % HYPERFRAME
         self.stats.first_fn = fn_out if self.stats.first_fn is None else self.stats.first_fn
         self.stats.last_fn = fn_out
-        offset = self.offset_hz
-        in_sample = int(round((bursts[0].start - self.geo.lead_in) * self.geo.in_rate_hz / self.geo.out_rate_hz))
+        in_sample = int(round((start - self.geo.lead_in) * self.geo.in_rate_hz / self.geo.out_rate_hz))
         return L2Frame(
             arfcn=self.geo.arfcn, freq_hz=self.geo.nominal_hz, bsic=int(self.bsic or 0), fn=fn_out, tn=0,
-            channel=channel_name(first_fn % 51, self.ccch_combined), data=bytes(result.block),
-            power_dbfs=power_dbfs, snr_db=snr_db, freq_offset_hz=offset, sample_offset=in_sample,
+            channel=channel_name(first_fn % 51, self.ccch_combined), data=data,
+            power_dbfs=10.0 * math.log10(max(power, 1e-20)), snr_db=self._snr_db(snr_lin),
+            freq_offset_hz=self.offset_hz, sample_offset=in_sample,
         )
 
     @property
@@ -340,15 +352,15 @@ class CarrierReceiver:
         """Carrier frequency as received minus the ARFCN's nominal frequency (crystal error included)."""
         return self.geo.channel_centre_hz + self.freq.freq_hz - self.geo.nominal_hz
 
-    def _account(self, res: DemodResult, mask: np.ndarray | None = None) -> None:
-        """Fold transmitted bursts (not dummy bursts) into the carrier's power/SNR statistics."""
-        power = res.power if mask is None else res.power[mask]
-        snr = res.snr_lin if mask is None else res.snr_lin[mask]
-        if power.size == 0:
-            return
-        self.stats.bursts += int(power.size)
-        self.stats.power_dbfs_sum += float(np.sum(10.0 * np.log10(np.maximum(power, 1e-20))))
-        self.stats.snr_db_sum += float(sum(self._snr_db(float(v)) for v in snr))
+    def _account(self, res: DemodResult) -> None:
+        """Fold demodulated SCH bursts into the carrier's power/SNR statistics."""
+        for p, q in zip(res.power.tolist(), res.snr_lin.tolist(), strict=True):
+            self._account_burst(p, q)
+
+    def _account_burst(self, power: float, snr_lin: float) -> None:
+        self.stats.bursts += 1
+        self.stats.power_dbfs_sum += 10.0 * math.log10(max(power, 1e-20))
+        self.stats.snr_db_sum += self._snr_db(snr_lin)
         self.stats.freq_offset_hz = self.offset_hz
 
     def _snr_db(self, snr_lin: float) -> float:
@@ -403,11 +415,15 @@ class CarrierReceiver:
             self._update_timing(np.asarray(fns)[good], np.asarray(starts)[good], res, good)
 
     def _fcch_bursts(self, fns: list[int]) -> None:
+        """Absolute frequency check on the first FCCH of each 51-multiframe (a guard against the phase
+        tracker slipping by a multiple of its +-108 Hz range; once per 235 ms is plenty)."""
         assert self.timing is not None
         for f in fns:
+            if f % 51 != 0:
+                continue
             p = self.timing.predict(f)
             fix = refine_fcch(self.buf, self.geo.out_rate_hz, self._sps, int(p) - 3 * self._sps - self.buf_start,
-                              int(p) + 3 * self._sps - self.buf_start, self.freq.freq_hz)
+                              int(p) + 3 * self._sps - self.buf_start, self.freq.freq_hz, nfft=1024)
             if fix is not None and fix.quality >= _FCCH_MIN_QUALITY:
                 self.freq.add_fcch(fix.freq_offset_hz)
 

@@ -104,6 +104,9 @@ class Receiver:
             if buffered.size:
                 self._acquire(buffered, stream_index=0)
                 frames.extend(self._feed(buffered))
+        end = self.samples_in * self.plan.out_rate_hz / self.sample_rate_hz
+        for c in self.carriers:
+            c.data_end = end
         self.chan.flush()
         frames.extend(self._extract_all())
         for c in self.carriers:

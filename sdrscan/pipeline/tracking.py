@@ -25,6 +25,8 @@ from dsp.constants import FRAME_SYMBOLS
 class TimingTracker:
     """Weighted line fit of TS0 burst start (channel samples) against frame number."""
 
+    _CAPACITY = 2048  # measurements kept (a ring); the window in frames is what bounds the fit
+
     def __init__(self, fn_ref: int, start_ref: float, sps: int, clock_ppm: float = 0.0,
                  window_frames: int = 1300, outlier_sym: float = 1.5) -> None:
         self.sps = sps
@@ -34,7 +36,10 @@ class TimingTracker:
         self._nominal = FRAME_SYMBOLS * sps
         self.window_frames = window_frames
         self.outlier = outlier_sym * sps
-        self._obs: deque[tuple[int, float, float]] = deque()
+        self._fn = np.zeros(self._CAPACITY)
+        self._m = np.zeros(self._CAPACITY)
+        self._w = np.zeros(self._CAPACITY)
+        self._n = 0  # measurements ever added; slot i % capacity
 
     def predict(self, fn: int) -> float:
         return self.a + self.slope * (fn - self.fn_ref)
@@ -47,26 +52,28 @@ class TimingTracker:
         """Record measured burst starts (channel samples) with their weights (e.g. SNR)."""
         pred = self.a + self.slope * (fns - self.fn_ref)
         ok = np.abs(measured - pred) <= self.outlier
-        for f, m, w in zip(fns[ok].tolist(), measured[ok].tolist(), weights[ok].tolist(), strict=True):
-            self._obs.append((f, m, w))
-        if not self._obs:
+        k = int(np.count_nonzero(ok))
+        if k == 0:
             return
-        newest = self._obs[-1][0]
-        while self._obs and newest - self._obs[0][0] > self.window_frames:
-            self._obs.popleft()
+        idx = (self._n + np.arange(k)) % self._CAPACITY
+        self._fn[idx], self._m[idx], self._w[idx] = fns[ok], measured[ok], np.maximum(weights[ok], 1e-6)
+        self._n += k
         self._fit()
 
     def _fit(self) -> None:
-        obs = np.array(self._obs)
-        fn, m, w = obs[:, 0], obs[:, 1], np.maximum(obs[:, 2], 1e-6)
+        used = min(self._n, self._CAPACITY)
+        fn, m, w = self._fn[:used], self._m[:used], self._w[:used]
+        newest = self._fn[(self._n - 1) % self._CAPACITY]
+        keep = fn >= newest - self.window_frames
+        fn, m, w = fn[keep], m[keep], w[keep]
         span = fn.max() - fn.min()
         x = fn - self.fn_ref
         if span < 20:
             # Too short to see the clock: keep the slope, fit the offset only.
-            self.a = float(np.sum(w * (m - self.slope * x)) / np.sum(w))
+            self.a = float(np.dot(w, m - self.slope * x) / np.sum(w))
             return
-        sw, sx, sxx = np.sum(w), np.sum(w * x), np.sum(w * x * x)
-        sy, sxy = np.sum(w * m), np.sum(w * x * m)
+        sw, sx, sxx = np.sum(w), np.dot(w, x), np.dot(w, x * x)
+        sy, sxy = np.dot(w, m), np.dot(w, x * m)
         det = sw * sxx - sx * sx
         if det <= 0:
             return
@@ -76,11 +83,6 @@ class TimingTracker:
             return
         self.slope = float(slope)
         self.a = float((sy - self.slope * sx) / sw)
-
-    def rebase(self, fn_ref: int) -> None:
-        """Move the reference frame forward (keeps numbers small over long runs)."""
-        self.a = self.predict(fn_ref)
-        self.fn_ref = fn_ref
 
 
 class FrequencyTracker:
@@ -104,7 +106,7 @@ class FrequencyTracker:
         """An absolute measurement from an FCCH burst; re-centre when several disagree by > 150 Hz."""
         self._fcch.append(absolute_hz)
         if len(self._fcch) >= 3:
-            med = float(np.median(self._fcch))
+            med = sorted(self._fcch)[len(self._fcch) // 2]
             if abs(med - self.freq_hz) > 150.0:
                 self.freq_hz = med
                 self._fcch.clear()
