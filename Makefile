@@ -26,6 +26,10 @@ test: venv
 bench: venv
 	$(BIN)/python bench/run_all.py
 
+# Long fuzz run of the RR parsers (100 000 random and mutated blocks); the test suite runs a short one.
+fuzz: venv
+	$(BIN)/python bench/fuzz_rr.py --count 100000
+
 lint: venv
 	$(BIN)/ruff check sdrscan dsp api tests bench
 

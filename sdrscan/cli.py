@@ -64,7 +64,9 @@ def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the CLI, turning known errors into one clean line."""
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
-        cli.main(args=argv, prog_name="sdrscan", standalone_mode=False)
+        # standalone_mode=False returns what a command passed to ctx.exit(n) instead of exiting.
+        rc = cli.main(args=argv, prog_name="sdrscan", standalone_mode=False)
+        sys.exit(rc if isinstance(rc, int) else 0)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
