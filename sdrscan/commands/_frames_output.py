@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from sdrscan.gsm.gsmtap import GsmtapUdpSender, PcapWriter, gsmtap_packet
-from sdrscan.pipeline.records import L2Frame
+from sdrscan.pipeline.records import L2Frame, SyncEvent
 from sdrscan.pipeline.runner import RunStats
 from sdrscan.sources.base import IQSource, SourceInfo
 
@@ -55,6 +55,10 @@ class FrameOutputs:
 
     def progress(self, source: IQSource, enabled: bool) -> _Progress:
         return _Progress(source.info.num_samples, enabled)
+
+    def write_sync(self, event: SyncEvent) -> None:
+        if self._json is not None:
+            self._json.write(json.dumps(event.to_json()) + "\n")
 
     def write(self, frame: L2Frame) -> None:
         if self._json is not None:

@@ -28,10 +28,12 @@ def _parse_hostport(value: str | None) -> tuple[str, int] | None:
 @click.option("--pcap", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write every decoded block as GSMTAP (UDP 4729) into this pcap file, for Wireshark.")
 @click.option("--gsmtap", metavar="HOST:PORT", help="Stream GSMTAP to a live Wireshark (e.g. 127.0.0.1:4729).")
+@click.option("--sync", "with_sync", is_flag=True,
+              help="With --json, also print each decoded SCH (BSIC, frame number) as a line with channel \"SCH\".")
 @click.option("--band", type=click.Choice(["DCS1800", "PCS1900"]), default=None,
               help="Band of ARFCNs 512-810 (default DCS1800).")
 def frames(path: Path, fmt: str | None, rate: float | None, center_freq: float | None, as_json: bool,
-           pcap: Path | None, gsmtap: str | None, band: str | None) -> None:
+           pcap: Path | None, gsmtap: str | None, with_sync: bool, band: str | None) -> None:
     """Decode every GSM broadcast carrier in PATH to verified 23-octet blocks.
 
     Finds each C0 carrier (FCCH), synchronises (SCH: BSIC and frame number), equalizes and decodes
@@ -45,8 +47,9 @@ def frames(path: Path, fmt: str | None, rate: float | None, center_freq: float |
     stats = RunStats()
     with source, FrameOutputs(pcap, target, json_out=sys.stdout if as_json else None) as outputs:
         progress = outputs.progress(source, enabled=not as_json)
+        on_sync = outputs.write_sync if (as_json and with_sync) else None
         for frame in decode_source(source, ReceiverConfig(band=band), on_progress=progress.advance,
-                                   stats=stats):
+                                   stats=stats, on_sync=on_sync):
             outputs.write(frame)
         progress.close()
     print_summary(stats, source.info, quiet_json=as_json)

@@ -30,7 +30,7 @@ from dsp.fcch import refine_fcch
 from sdrscan.gsm.multiframe import Channel, tn0_layout
 from sdrscan.gsm.rr.dispatch import try_parse_rr
 from sdrscan.gsm.rr.messages import SystemInformation3
-from sdrscan.pipeline.records import CarrierStats, L2Frame
+from sdrscan.pipeline.records import CarrierStats, L2Frame, SyncEvent
 from sdrscan.pipeline.tracking import FrequencyTracker, TimingTracker
 
 log = logging.getLogger(__name__)
@@ -122,6 +122,7 @@ class CarrierReceiver:
         # Channel sample index where the real data ends (set at end of stream); bursts reaching past it
         # would be demodulated from the filter bank's zero padding, so they are not attempted.
         self.data_end = math.inf
+        self.sync_events: list[SyncEvent] = []  # drained by the owner
         self.ccch_combined: bool | None = None
         self.stats = CarrierStats(arfcn=geometry.arfcn, freq_hz=geometry.nominal_hz)
         self._sps = geometry.sps
@@ -224,6 +225,7 @@ class CarrierReceiver:
         self.stats.sch_ok += 1
         self.stats.locks += 1
         self._account(res)
+        self._sync_event(sch.fn, start, res, 0)
         # Unwrapped frame numbers internally; FN mod 51 is the same (the hyperframe is a multiple of 51).
         self.timing = TimingTracker(sch.fn, start, self._sps, self.clock_ppm)
         self.next_fn = sch.fn + 1
@@ -406,6 +408,7 @@ class CarrierReceiver:
             sch = sch_decode(sch_burst_payload(res.soft[i]))
             if sch is not None and sch.bsic == self.bsic and sch.fn == f % HYPERFRAME:
                 good[i] = True
+                self._sync_event(sch.fn, starts[i], res, i)
                 self.sch_misses = 0
                 self.stats.sch_ok += 1
             else:
@@ -413,6 +416,13 @@ class CarrierReceiver:
                 self.stats.sch_failed += 1
         if good.any():
             self._update_timing(np.asarray(fns)[good], np.asarray(starts)[good], res, good)
+
+    def _sync_event(self, fn: int, start: float, res: DemodResult, i: int) -> None:
+        in_sample = int(round((start - self.geo.lead_in) * self.geo.in_rate_hz / self.geo.out_rate_hz))
+        self.sync_events.append(SyncEvent(
+            self.geo.arfcn, self.geo.nominal_hz, int(self.bsic or 0), fn % HYPERFRAME,
+            10.0 * math.log10(max(float(res.power[i]), 1e-20)), self._snr_db(float(res.snr_lin[i])),
+            self.offset_hz, in_sample))
 
     def _fcch_bursts(self, fns: list[int]) -> None:
         """Absolute frequency check on the first FCCH of each 51-multiframe (a guard against the phase

@@ -29,7 +29,7 @@ from sdrscan.pipeline.acquisition import (
 )
 from sdrscan.pipeline.carrier import CarrierReceiver, CarrierState, ChannelGeometry
 from sdrscan.pipeline.channelizer import StreamingChannelizer
-from sdrscan.pipeline.records import CarrierStats, L2Frame
+from sdrscan.pipeline.records import CarrierStats, L2Frame, SyncEvent
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ class Receiver:
     """Feed :meth:`process` with consecutive complex64 blocks; call :meth:`finish` at the end."""
 
     def __init__(self, sample_rate_hz: float, center_freq_hz: float, config: ReceiverConfig | None = None,
-                 on_frame: Callable[[L2Frame, CarrierReceiver], None] | None = None) -> None:
+                 on_frame: Callable[[L2Frame, CarrierReceiver], None] | None = None,
+                 on_sync: Callable[[SyncEvent], None] | None = None) -> None:
         self.cfg = config or ReceiverConfig()
         self.sample_rate_hz = float(sample_rate_hz)
         self.center_freq_hz = float(center_freq_hz)
@@ -61,6 +62,7 @@ class Receiver:
             )
         self.chan = StreamingChannelizer(self.plan)
         self.on_frame = on_frame
+        self.on_sync = on_sync
         self.carriers: list[CarrierReceiver] = []
         self.retired: list[CarrierStats] = []
         self.crystal: CrystalEstimate | None = None
@@ -208,6 +210,11 @@ class Receiver:
         return frames
 
     def _emit(self, carrier: CarrierReceiver, frames: list[L2Frame]) -> list[L2Frame]:
+        if carrier.sync_events:
+            if self.on_sync is not None:
+                for ev in carrier.sync_events:
+                    self.on_sync(ev)
+            carrier.sync_events.clear()
         if self.on_frame is not None:
             for f in frames:
                 self.on_frame(f, carrier)

@@ -39,6 +39,26 @@ class L2Frame:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class SyncEvent:
+    """One synchronisation burst (SCH, TS 45.003 §4.7) decoded with its parity checked."""
+
+    arfcn: int
+    freq_hz: float
+    bsic: int
+    fn: int
+    power_dbfs: float
+    snr_db: float
+    freq_offset_hz: float
+    sample_offset: int
+
+    def to_json(self) -> dict[str, object]:
+        return {"arfcn": self.arfcn, "freq_hz": round(self.freq_hz, 1), "bsic": self.bsic, "fn": self.fn, "ts": 0,
+                "channel": "SCH", "ncc": self.bsic >> 3, "bcc": self.bsic & 7,
+                "power_dbfs": round(self.power_dbfs, 2), "snr_db": round(self.snr_db, 2),
+                "freq_offset_hz": round(self.freq_offset_hz, 1)}
+
+
 @dataclass(slots=True)
 class CarrierStats:
     """Running counters of one carrier (mutable; owned by its receiver)."""

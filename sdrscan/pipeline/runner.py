@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sdrscan.pipeline.carrier import CarrierReceiver
 from sdrscan.pipeline.receiver import Receiver, ReceiverConfig
-from sdrscan.pipeline.records import CarrierStats, L2Frame
+from sdrscan.pipeline.records import CarrierStats, L2Frame, SyncEvent
 from sdrscan.sources.base import IQSource
 
 
@@ -32,11 +32,12 @@ class RunStats:
 def decode_source(source: IQSource, config: ReceiverConfig | None = None,
                   on_progress: Callable[[int], None] | None = None,
                   on_frame: Callable[[L2Frame, CarrierReceiver], None] | None = None,
-                  stats: RunStats | None = None) -> Iterator[L2Frame]:
+                  stats: RunStats | None = None,
+                  on_sync: Callable[[SyncEvent], None] | None = None) -> Iterator[L2Frame]:
     """Yield every decoded L2 frame of ``source`` in order of decoding; fills ``stats`` at the end."""
     stats = stats if stats is not None else RunStats()
     info = source.info
-    rx = Receiver(info.sample_rate_hz, info.center_freq_hz, config, on_frame=on_frame)
+    rx = Receiver(info.sample_rate_hz, info.center_freq_hz, config, on_frame=on_frame, on_sync=on_sync)
     cpu0, wall0 = time.process_time(), time.perf_counter()
     # About a quarter second per block: per-block work (Python, FFT set-up) amortised, memory still small.
     block_size = max(65536, int(0.25 * info.sample_rate_hz))
