@@ -5,9 +5,10 @@ Fire check, so a block it decodes at the right FN with the right octets proves t
 (multiframe, SCH coding, xCCH coding, burst layout, GMSK, timing, resampling) independently of our receiver.
 
 Debian bookworm's ``grgsm_decode`` fails at start-up ("module 'gnuradio.pdu' has no attribute
-'socket_pdu'": GNU Radio 3.10 moved the class to ``gnuradio.network``). The wrapper below replaces the GSMTAP
+'socket_pdu'": GNU Radio 3.10 moved the class to ``gnuradio.network``). A shim replaces the GSMTAP
 UDP socket by a block that drops the messages, so nothing binds port 4729 while other tests run; the
-decoded blocks are read from ``-v`` output. System files are not modified.
+decoded blocks are read from ``-v`` output (the shim is ``grgsm_shim.py`` next to this file). System files
+are not modified.
 """
 
 from __future__ import annotations
@@ -31,24 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = "/usr/bin/python3"  # gr-gsm's Python modules are installed for the system interpreter only
 SYMBOL_RATE_HZ = 1625000.0 / 6.0
 
-_WRAPPER = r"""
-import runpy, sys
-import pmt
-from gnuradio import gr, pdu
-
-class DropPdus(gr.basic_block):
-    def __init__(self, *args, **kwargs):
-        gr.basic_block.__init__(self, name="drop_pdus", in_sig=None, out_sig=None)
-        self.message_port_register_in(pmt.intern("pdus"))
-        self.set_msg_handler(pmt.intern("pdus"), self.drop)
-
-    def drop(self, msg):
-        pass
-
-pdu.socket_pdu = DropPdus
-sys.argv = ["grgsm_decode"] + sys.argv[1:]
-runpy.run_path("/usr/bin/grgsm_decode", run_name="__main__")
-"""
+SHIM = Path(__file__).with_name("grgsm_shim.py")  # grgsm_decode with its GSMTAP socket replaced by a sink
 
 
 def grgsm_decode(cfile: Path, rate_hz: float, arfcn: int, mode: str = "BCCH") -> dict[int, str]:
@@ -58,7 +42,7 @@ def grgsm_decode(cfile: Path, rate_hz: float, arfcn: int, mode: str = "BCCH") ->
     if probe.returncode != 0:
         pytest.skip(f"gr-gsm's Python modules do not import with {SYSTEM_PYTHON}: apt-get install gr-gsm")
     assert Path(tool).resolve() == Path("/usr/bin/grgsm_decode").resolve()
-    r = subprocess.run([SYSTEM_PYTHON, "-c", _WRAPPER, "-c", str(cfile), "-s", repr(rate_hz), "-a", str(arfcn),
+    r = subprocess.run([SYSTEM_PYTHON, str(SHIM), "-c", str(cfile), "-s", repr(rate_hz), "-a", str(arfcn),
                         "-m", mode, "-t", "0", "-v"], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr[-2000:]
     out: dict[int, str] = {}

@@ -22,7 +22,7 @@ from .naive_codec import readme_cu8
 
 pytestmark = pytest.mark.interop
 
-SHIM = Path(__file__).with_name("grgsm_shim.py")
+SHIM = Path(__file__).resolve().parents[1] / "interop" / "grgsm_shim.py"
 CFILE = "GSMSP_20070204_robert_dbsrx_953.6MHz_128.cfile"
 LINE = re.compile(r"^(\d+) \d+:\s+((?:[0-9a-f]{2} ?)+)$")
 
