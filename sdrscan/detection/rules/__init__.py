@@ -1,0 +1,1 @@
+"""One module per detection rule; the registry (:mod:`sdrscan.detection.registry`) lists them all."""

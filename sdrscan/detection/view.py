@@ -1,0 +1,122 @@
+"""A read-only view of the survey for rules: every cell plus the indexes rules share (peers, BA lists).
+
+Built once per :meth:`~sdrscan.detection.engine.DetectionEngine.update`; indexes are computed on first use.
+"Peers" of a cell are the other cells of its operator: the profile's operator when it knows the PLMN
+(China Mobile broadcasts several MNCs), otherwise the same PLMN (MCC + MNC).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sdrscan.cells.model import CellObservation
+from sdrscan.detection.event import CellKey
+
+if TYPE_CHECKING:
+    from sdrscan.detection.baseline import Baseline
+    from sdrscan.detection.profile import Operator, Profile
+
+
+class SurveyView:
+    """Cells of the survey at time ``now``, with the optional baseline and operator profile.
+
+    Parameters
+    ----------
+    cells : iterable of CellObservation
+        The current snapshots (any order; the view sorts them by key so rules are deterministic).
+    now : datetime
+        Survey time of the evaluation (UTC).
+    baseline : Baseline, optional
+    profile : Profile, optional
+    """
+
+    def __init__(self, cells: Iterable[CellObservation], now: datetime, baseline: Baseline | None = None,
+                 profile: Profile | None = None) -> None:
+        self.cells: tuple[CellObservation, ...] = tuple(sorted(cells, key=lambda c: c.key))
+        self.now = now
+        self.baseline = baseline
+        self.profile = profile
+        self._by_group: dict[str, tuple[CellObservation, ...]] | None = None
+        self._listers: dict[tuple[str, int], tuple[CellObservation, ...]] | None = None
+        self._by_source: dict[str, tuple[CellObservation, ...]] | None = None
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def cell(self, key: CellKey) -> CellObservation | None:
+        for c in self.cells:
+            if c.key == key:
+                return c
+        return None
+
+    # --- operators --------------------------------------------------------------------------------------
+    def operator(self, cell: CellObservation) -> Operator | None:
+        """The profile's operator of the cell's PLMN (None without a profile or for an unknown PLMN)."""
+        return None if self.profile is None else self.profile.operator_of(cell.mcc, cell.mnc)
+
+    def group(self, cell: CellObservation) -> str | None:
+        """The operator the cell belongs to: the profile's operator name, else its PLMN; None while unknown."""
+        op = self.operator(cell)
+        return f"op:{op.name}" if op is not None else cell.plmn
+
+    def _groups(self) -> dict[str, tuple[CellObservation, ...]]:
+        if self._by_group is None:
+            out: dict[str, list[CellObservation]] = {}
+            for c in self.cells:
+                g = self.group(c)
+                if g is not None:
+                    out.setdefault(g, []).append(c)
+            self._by_group = {g: tuple(v) for g, v in out.items()}
+        return self._by_group
+
+    def peers(self, cell: CellObservation) -> tuple[CellObservation, ...]:
+        """The other cells of the cell's operator (see the module docstring); empty while its PLMN is unknown."""
+        g = self.group(cell)
+        if g is None:
+            return ()
+        return tuple(c for c in self._groups().get(g, ()) if c.key != cell.key)
+
+    # --- BA lists ---------------------------------------------------------------------------------------
+    def listers(self, cell: CellObservation) -> tuple[CellObservation, ...]:
+        """Peers whose BCCH allocation (SI2/2bis/2ter) lists the cell's ARFCN."""
+        g = self.group(cell)
+        if g is None:
+            return ()
+        if self._listers is None:
+            idx: dict[tuple[str, int], list[CellObservation]] = {}
+            for grp, members in self._groups().items():
+                for c in members:
+                    for a in c.neighbours or ():
+                        idx.setdefault((grp, a), []).append(c)
+            self._listers = {k: tuple(v) for k, v in idx.items()}
+        return tuple(c for c in self._listers.get((g, cell.arfcn), ()) if c.key != cell.key)
+
+    def neighbours_received(self, cell: CellObservation) -> tuple[CellObservation, ...]:
+        """Peers received on an ARFCN of the cell's own BA list."""
+        listed = set(cell.neighbours or ())
+        return tuple(c for c in self.peers(cell) if c.arfcn in listed)
+
+    # --- identity and reception -------------------------------------------------------------------------
+    def with_cgi(self, mcc: int | None, mnc: str | None, lac: int | None,
+                 ci: int | None) -> tuple[CellObservation, ...]:
+        """Every cell broadcasting this cell global identity (none when any part is unknown)."""
+        if None in (mcc, mnc, lac, ci):
+            return ()
+        return tuple(c for c in self.cells if (c.mcc, c.mnc, c.lac, c.ci) == (mcc, mnc, lac, ci))
+
+    def co_received(self, cell: CellObservation) -> tuple[CellObservation, ...]:
+        """Other cells received in at least one of the same recordings (so the receiver covered both)."""
+        if self._by_source is None:
+            idx: dict[str, list[CellObservation]] = {}
+            for c in self.cells:
+                for s in c.sources:
+                    idx.setdefault(s, []).append(c)
+            self._by_source = {k: tuple(v) for k, v in idx.items()}
+        seen: dict[CellKey, CellObservation] = {}
+        for s in cell.sources:
+            for c in self._by_source.get(s, ()):
+                if c.key != cell.key:
+                    seen[c.key] = c
+        return tuple(seen[k] for k in sorted(seen))
