@@ -18,8 +18,9 @@ from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
-import scipy.fft as sfft
 
+from dsp import _fft
+from dsp._kernels import channelizer as _k
 from dsp.constants import SYMBOL_RATE_HZ
 from sdrscan.errors import DspParameterError
 
@@ -165,14 +166,14 @@ def _choose_sizes(p: int, q: int, rate: float, block_s: float, span_s: float) ->
 def _channel_filter(n: int, rate_hz: float, pass_hz: float, stop_hz: float, half_span: int) -> np.ndarray:
     """Raised-cosine low-pass on ``n`` output bins, with its impulse response cut to +-``half_span``
     samples (so the circular convolution of overlap-save equals the linear one on the kept samples)."""
-    f = np.abs(sfft.fftfreq(n, d=1.0 / rate_hz))
+    f = np.abs(np.fft.fftfreq(n, d=1.0 / rate_hz))
     resp = np.where(f <= pass_hz, 1.0, 0.0)
     edge = (f > pass_hz) & (f < stop_hz)
     resp[edge] = 0.5 * (1.0 + np.cos(np.pi * (f[edge] - pass_hz) / (stop_hz - pass_hz)))
-    h = np.real(sfft.ifft(resp))
+    h = np.real(np.fft.ifft(resp))
     t = np.minimum(np.arange(n), n - np.arange(n))  # circular distance from lag 0
     win = np.where(t < half_span, 0.5 * (1.0 + np.cos(np.pi * t / max(half_span, 1))), 0.0)
-    resp = np.real(sfft.fft(h * win))
+    resp = np.real(np.fft.fft(h * win))
     return resp.astype(np.float32)
 
 
@@ -185,13 +186,13 @@ def block_spectra(x: np.ndarray, plan: ChannelizerPlan) -> np.ndarray:
     if n_blocks <= 0:
         return np.empty((0, plan.fft_size), np.complex64)
     view = np.lib.stride_tricks.sliding_window_view(x, plan.fft_size)[:: plan.hop][:n_blocks]
-    return sfft.fft(view, axis=1).astype(np.complex64, copy=False)
+    return _fft.fft(view, axis=1).astype(np.complex64, copy=False)
 
 
 def channel_bins(plan: ChannelizerPlan, centre_bin: int) -> tuple[np.ndarray, np.ndarray]:
     """Input-spectrum bin indices (in inverse-FFT order) feeding a channel, and a mask of valid ones."""
     k = plan.out_fft_size
-    j = sfft.fftfreq(k, d=1.0 / k).astype(np.int64)  # 0, 1, ..., -1 (inverse-FFT order)
+    j = np.fft.fftfreq(k, d=1.0 / k).astype(np.int64)  # 0, 1, ..., -1 (inverse-FFT order)
     valid = np.abs(j) < plan.fft_size // 2
     return (centre_bin + j) % plan.fft_size, valid
 
@@ -207,17 +208,16 @@ def extract_channel(spectra: np.ndarray, plan: ChannelizerPlan, centre_bin: int,
     if spectra.shape[0] == 0:
         return np.empty(0, np.complex64)
     idx, valid = channel_bins(plan, centre_bin)
-    gain = (plan.filter * valid * (plan.out_fft_size / plan.fft_size)).astype(np.complex64)
+    gain = (plan.filter * valid * (plan.out_fft_size / plan.fft_size)).astype(np.float32)
     # Bin selection shifts each block by its own start time; restore one continuous mixer, referred to
     # input sample 0 (block 0 starts overlap/2 samples before it: the streaming wrapper's zero lead-in).
     # A per-block constant, so it is applied to the spectrum rows before the inverse FFT.
     b = np.arange(first_block, first_block + spectra.shape[0], dtype=np.int64)
     t0 = plan.hop * b - plan.overlap // 2
     phase = np.exp(-2j * np.pi * ((centre_bin * t0) % plan.fft_size) / plan.fft_size).astype(np.complex64)
-    sub = spectra[:, idx]
-    sub *= gain
-    sub *= phase[:, None]
-    y = sfft.ifft(sub, axis=1, overwrite_x=True)[:, plan.keep_start: plan.keep_start + plan.out_per_block]
+    sub = np.empty((spectra.shape[0], plan.out_fft_size), np.complex64)
+    _k.gather_bins(np.ascontiguousarray(spectra, np.complex64), idx, gain, phase, sub)
+    y = _fft.ifft(sub, axis=1, overwrite_x=True)[:, plan.keep_start: plan.keep_start + plan.out_per_block]
     return np.ascontiguousarray(y).reshape(-1)
 
 

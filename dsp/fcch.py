@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.fft as sfft
 
+from dsp import _fft
 from dsp._kernels import fcch as _k
 from dsp.constants import BURST_BITS, FCCH_TONE_HZ, SYMBOL_RATE_HZ
 from sdrscan.errors import DspParameterError
@@ -24,16 +24,17 @@ from sdrscan.errors import DspParameterError
 
 @dataclass(frozen=True, slots=True)
 class Spectrogram:
-    power: np.ndarray  # float64 (n_frames, nfft), natural frequency order
+    power: np.ndarray  # float32 (n_frames, nfft), natural frequency order
     freqs_hz: np.ndarray  # (nfft,), offsets from the capture centre
     frame_starts: np.ndarray  # int64 sample index of each frame's first sample
     nfft: int
     sample_rate_hz: float
 
 
-def tone_spectrogram(x: np.ndarray, sample_rate_hz: float, window_s: float = 0.45e-3,
-                     hop_fraction: float = 0.25) -> Spectrogram:
-    """Rectangular-window STFT sized to fit inside one FCCH burst (0.546 ms), so a burst fills whole frames.
+def tone_spectrogram(x: np.ndarray, sample_rate_hz: float, window_s: float = 0.35e-3,
+                     hop_fraction: float = 0.5) -> Spectrogram:
+    """Rectangular-window STFT whose window plus hop (0.525 ms) fit inside one FCCH burst (0.546 ms), so
+    every burst fills at least one whole frame.
 
     The rectangular window keeps all of a tone's energy in one or two bins, which is what the detector
     measures; leakage does not matter because the ratio is taken against a 200 kHz neighbourhood.
@@ -44,13 +45,12 @@ def tone_spectrogram(x: np.ndarray, sample_rate_hz: float, window_s: float = 0.4
         raise DspParameterError(f"sample rate {sample_rate_hz:g} Hz too low for FCCH search")
     hop = max(1, int(nfft * hop_fraction))
     n_frames = (x.size - nfft) // hop + 1
+    freqs = np.fft.fftshift(np.fft.fftfreq(nfft, 1.0 / sample_rate_hz))
     if n_frames <= 0:
-        return Spectrogram(np.zeros((0, nfft)), sfft.fftshift(sfft.fftfreq(nfft, 1 / sample_rate_hz)),
-                           np.zeros(0, np.int64), nfft, sample_rate_hz)
+        return Spectrogram(np.zeros((0, nfft), np.float32), freqs, np.zeros(0, np.int64), nfft, sample_rate_hz)
     view = np.lib.stride_tricks.sliding_window_view(x, nfft)[::hop][:n_frames]
-    spec = sfft.fft(view, axis=1)
-    power = sfft.fftshift((spec.real * spec.real + spec.imag * spec.imag).astype(np.float64), axes=1)
-    freqs = sfft.fftshift(sfft.fftfreq(nfft, 1.0 / sample_rate_hz))
+    spec = _fft.fft(view, axis=1)  # pocketfft reads the overlapping strided view without a copy
+    power = np.fft.fftshift(spec.real * spec.real + spec.imag * spec.imag, axes=1)
     return Spectrogram(power, freqs, np.arange(n_frames, dtype=np.int64) * hop, nfft, sample_rate_hz)
 
 
@@ -83,7 +83,7 @@ def find_tones(spec: Spectrogram, threshold: float = 18.0, half_band_hz: float =
         # Parabolic interpolation on log power for a sub-bin frequency.
         delta = 0.0
         if 0 < i < spec.nfft - 1:
-            a, b, c = np.log(spec.power[t, i - 1 : i + 2] + 1e-30)
+            a, b, c = np.log(spec.power[t, i - 1 : i + 2].astype(np.float64) + 1e-30)
             den = a - 2 * b + c
             if den < 0:
                 delta = float(np.clip(0.5 * (a - c) / den, -0.5, 0.5))
@@ -120,7 +120,9 @@ def refine_fcch(y: np.ndarray, sample_rate_hz: float, sps: int, lo: int, hi: int
     best = int(np.argmax(energy))
     burst = z[best: best + length]
     total = float(np.sum(np.abs(burst) ** 2)) * length
-    spec = np.abs(sfft.fft(burst, nfft)) ** 2
+    padded = np.zeros(nfft, np.complex128)
+    padded[: burst.size] = burst
+    spec = np.abs(_fft.fft(padded)) ** 2
     k = int(np.argmax(spec))
     delta = 0.0
     a, b, c = (float(np.log(spec[(k + d) % nfft] + 1e-30)) for d in (-1, 0, 1))

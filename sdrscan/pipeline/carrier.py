@@ -425,11 +425,11 @@ class CarrierReceiver:
             self.offset_hz, in_sample))
 
     def _fcch_bursts(self, fns: list[int]) -> None:
-        """Absolute frequency check on the first FCCH of each 51-multiframe (a guard against the phase
-        tracker slipping by a multiple of its +-108 Hz range; once per 235 ms is plenty)."""
+        """Absolute frequency check on the first FCCH of every fourth 51-multiframe (a guard against the
+        phase tracker slipping by a multiple of its +-108 Hz range; about once a second is plenty)."""
         assert self.timing is not None
         for f in fns:
-            if f % 51 != 0:
+            if f % (4 * 51) != 0:
                 continue
             p = self.timing.predict(f)
             fix = refine_fcch(self.buf, self.geo.out_rate_hz, self._sps, int(p) - 3 * self._sps - self.buf_start,
