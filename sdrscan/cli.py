@@ -12,15 +12,16 @@ import logging
 import os
 import sys
 
-# One command is one process doing single-threaded numerics: NumPy's BLAS thread pool only costs start-up
-# CPU (~0.1 s measured) and competes with the receiver. Set before NumPy is first imported.
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
 import click
 
 from sdrscan import __version__
 from sdrscan.errors import SdrscanError
+
+# One command is one process doing single-threaded numerics: NumPy's BLAS thread pool only costs start-up
+# CPU (~0.1 s measured) and competes with the receiver. Set before NumPy is first imported (the commands
+# import it lazily; nothing above does).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 # name -> (module, attribute, one-line help shown by `sdrscan --help`)
 COMMANDS: dict[str, tuple[str, str, str]] = {
