@@ -16,9 +16,10 @@ from sdrscan.cells.model import (
     Measurement,
     MeasurementWindow,
     SiSeen,
+    SourceSegment,
 )
 
 __all__ = [
     "PARAMETER_NAMES", "CcchCounts", "CcchStats", "CcchWindow", "CellObservation", "CellParameters", "Change",
-    "FieldValue", "Measurement", "MeasurementWindow", "SiSeen",
+    "FieldValue", "Measurement", "MeasurementWindow", "SiSeen", "SourceSegment",
 ]

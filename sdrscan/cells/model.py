@@ -49,6 +49,18 @@ class SiSeen:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceSegment:
+    """The part of one recording in which the cell was received (a survey has one per recording)."""
+
+    label: str
+    first_seen: datetime
+    last_seen: datetime
+    first_fn: int
+    last_fn: int
+    blocks_ok: int
+
+
+@dataclass(frozen=True, slots=True)
 class Measurement:
     """Running statistics of one per-block measurement (power, SNR, frequency offset), in its unit."""
 
@@ -272,8 +284,8 @@ class CellObservation(CellParameters):
     ccch : CcchStats
     history : tuple[Change, ...]
         Parameter changes, oldest first; only the newest are kept, ``changes_total`` counts them all.
-    sources : tuple[str, ...]
-        Labels of the recordings in which the cell was received.
+    sources : tuple[SourceSegment, ...]
+        The recordings in which the cell was received, in survey order, with first/last block in each.
     """
 
     arfcn: int
@@ -298,7 +310,7 @@ class CellObservation(CellParameters):
     ccch: CcchStats = CcchStats()
     history: tuple[Change, ...] = ()
     changes_total: int = 0
-    sources: tuple[str, ...] = ()
+    sources: tuple[SourceSegment, ...] = ()
 
     @property
     def key(self) -> tuple[int, int]:
