@@ -104,7 +104,7 @@ def cell_details(c: CellObservation) -> Group:
                                             + f"{c.last_seen:%H:%M:%S.%f}"[:-3] + " UTC")
     parts.append(_kv_table("Cell", [
         ("ARFCN / BSIC", f"{c.arfcn} / {c.bsic}", f"{c.freq_hz / 1e6:.1f} MHz, NCC {c.ncc} BCC {c.bcc}"),
-        ("seen", seen, f"FN {c.first_fn} .. {c.last_fn}; in {', '.join(g.label for g in c.sources) or '-'}"),
+        ("seen", seen, f"FN {c.first_fn} .. {c.last_fn}; in {', '.join(c.sources) or '-'}"),
         ("blocks", f"{c.blocks_ok} ok, {c.blocks_bad} bad, {c.blocks_idle} idle",
          ", ".join(f"{k} {v}" for k, v in sorted(c.channels.items()))),
         ("power", f"{_f(c.power_dbfs.mean, '.1f')} dBFS",

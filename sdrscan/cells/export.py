@@ -84,7 +84,7 @@ def cell_json(cell: CellObservation, *, score: float = 0.0, verdict: str = "ok")
         "history": [{"time": _time(c.time), "fn": c.fn, "si": c.si, "field": c.field, "old": _value(c.old),
                      "new": _value(c.new)} for c in cell.history],
         "sources": [{"label": g.label, "first_seen": _time(g.first_seen), "last_seen": _time(g.last_seen),
-                     "first_fn": g.first_fn, "last_fn": g.last_fn, "blocks_ok": g.blocks_ok} for g in cell.sources],
+                     "first_fn": g.first_fn, "last_fn": g.last_fn, "blocks_ok": g.blocks_ok} for g in cell.segments],
     })
     return out
 

@@ -284,8 +284,10 @@ class CellObservation(CellParameters):
     ccch : CcchStats
     history : tuple[Change, ...]
         Parameter changes, oldest first; only the newest are kept, ``changes_total`` counts them all.
-    sources : tuple[SourceSegment, ...]
-        The recordings in which the cell was received, in survey order, with first/last block in each.
+    sources : tuple[str, ...]
+        Labels of the recordings in which the cell was received, in survey order.
+    segments : tuple[SourceSegment, ...]
+        The same recordings with the cell's first/last block and good-block count in each.
     """
 
     arfcn: int
@@ -310,7 +312,8 @@ class CellObservation(CellParameters):
     ccch: CcchStats = CcchStats()
     history: tuple[Change, ...] = ()
     changes_total: int = 0
-    sources: tuple[SourceSegment, ...] = ()
+    sources: tuple[str, ...] = ()
+    segments: tuple[SourceSegment, ...] = ()
 
     @property
     def key(self) -> tuple[int, int]:

@@ -8,6 +8,7 @@ the same carrier seen in two recordings is one cell.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter, deque
 from collections.abc import Iterable
@@ -190,7 +191,8 @@ class CellTracker:
             ccch=CcchStats(self.ccch.snapshot(), self.observed.seconds if self.ccch.counts else 0.0,
                            ccch_windows, MappingProxyType(dict(self.ccch.causes))),
             history=tuple(self.history), changes_total=self.changes_total,
-            sources=tuple(self.segments[k].snapshot() for k in sorted(self.segments)),
+            sources=tuple(dict.fromkeys(self.segments[k].label for k in sorted(self.segments))),
+            segments=tuple(self.segments[k].snapshot() for k in sorted(self.segments)),
         )
 
 
@@ -223,6 +225,12 @@ class Survey:
     def begin_source(self, info: SourceInfo, label: str | None = None, now: datetime | None = None) -> SourceClock:
         """Start a new recording: later frames are timed by its clock (see :mod:`sdrscan.cells.timebase`)."""
         clock = clock_for(info, label, now)
+        used = {c.label for c in self._clocks}
+        if clock.label in used:  # the same file name twice (other folders, or read twice): keep labels unique
+            n = 2
+            while f"{clock.label}#{n}" in used:
+                n += 1
+            clock = dataclasses.replace(clock, label=f"{clock.label}#{n}")
         self._clocks.append(clock)
         return clock
 
