@@ -122,7 +122,7 @@ def info(ctx: click.Context, path: Path, fmt: str | None, rate: float | None, ce
     from rtl_sdr, .cs8, .cs16, .cfile/.cf32), which needs --rate and --center-freq. Exit status 3 means the
     file was read but samples were dropped (partial sample at the end) or zeroed (NaN/Inf).
     """
-    with open_from_options(path, fmt, rate, center_freq) as source:
+    with open_from_options(path, fmt, rate, center_freq, check_schema=True) as source:
         summary = _measure(source)
         d = describe(source, summary)
     if as_json:

@@ -36,6 +36,6 @@ def source_options(func: F) -> F:
 
 
 def open_from_options(path: str | Path, fmt: str | None, rate: float | str | None,
-                      center_freq: float | str | None) -> StreamSource:
+                      center_freq: float | str | None, check_schema: bool = False) -> StreamSource:
     """:func:`~sdrscan.sources.open_source` with the values of :func:`source_options`."""
-    return open_source(path, fmt=fmt, sample_rate_hz=rate, center_freq_hz=center_freq)
+    return open_source(path, fmt=fmt, sample_rate_hz=rate, center_freq_hz=center_freq, check_schema=check_schema)

@@ -16,7 +16,7 @@ def _hz(value: str | float | None) -> float | None:
 
 
 def open_source(path: str | Path, *, fmt: str | None = None, sample_rate_hz: float | str | None = None,
-                center_freq_hz: float | str | None = None) -> StreamSource:
+                center_freq_hz: float | str | None = None, check_schema: bool = False) -> StreamSource:
     """Open a recording for streaming in bounded memory.
 
     Parameters
@@ -30,6 +30,10 @@ def open_source(path: str | Path, *, fmt: str | None = None, sample_rate_hz: flo
     sample_rate_hz, center_freq_hz : float or str, optional
         Required for raw files; for SigMF they override the metadata (with a warning when different).
         Strings such as ``"2.4M"`` are accepted.
+    check_schema : bool
+        Also validate SigMF metadata against the SigMF schema (the ``sigmf`` package, a one-line warning when
+        it fails). Off by default: importing the validator costs ~0.15 s of start-up and reading does not
+        need it; ``sdrscan info`` turns it on.
 
     Returns
     -------
@@ -49,7 +53,7 @@ def open_source(path: str | Path, *, fmt: str | None = None, sample_rate_hz: flo
     if kind is None or kind == "sigmf":
         sig = sigmf_paths(p)
         if sig is not None:
-            return open_sigmf(sig, rate, fc)
+            return open_sigmf(sig, rate, fc, check_schema=check_schema)
         if kind == "sigmf":
             raise SourceError(f"no SigMF recording at {p} (looked for {p.name}{META_EXT} and {p.name}{ARCHIVE_EXT})")
     elif p.name.endswith((META_EXT, ARCHIVE_EXT)):

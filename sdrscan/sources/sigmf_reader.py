@@ -54,7 +54,7 @@ def sigmf_paths(path: Path) -> SigMFPaths | None:
     return None
 
 
-def _parse_meta(text: bytes, name: str) -> dict[str, Any]:
+def _parse_meta(text: bytes, name: str, check_schema: bool = False) -> dict[str, Any]:
     try:
         doc = json.loads(text.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -67,7 +67,8 @@ def _parse_meta(text: bytes, name: str) -> dict[str, Any]:
     caps = doc.get("captures", [])
     if not isinstance(caps, list) or not all(isinstance(c, dict) for c in caps):
         raise SourceError(f"{name}: \"captures\" must be a list of objects")
-    _schema_check(doc, name)
+    if check_schema:
+        _schema_check(doc, name)
     return doc
 
 
@@ -236,7 +237,7 @@ def _check_channels(glob: dict[str, Any], name: str) -> None:
 
 
 def open_sigmf(paths: SigMFPaths, sample_rate_hz: float | None = None,
-               center_freq_hz: float | None = None) -> StreamSource:
+               center_freq_hz: float | None = None, check_schema: bool = False) -> StreamSource:
     """Open a SigMF recording for streaming; ``sample_rate_hz``/``center_freq_hz`` override the metadata.
 
     Raises
@@ -246,7 +247,7 @@ def open_sigmf(paths: SigMFPaths, sample_rate_hz: float | None = None,
         metadata that describes more bytes than the dataset holds, or an empty dataset.
     """
     if paths.archive is not None:
-        return _open_archive(paths.archive, sample_rate_hz, center_freq_hz)
+        return _open_archive(paths.archive, sample_rate_hz, center_freq_hz, check_schema)
     meta = paths.meta
     assert meta is not None
     if not meta.is_file():
@@ -256,7 +257,7 @@ def open_sigmf(paths: SigMFPaths, sample_rate_hz: float | None = None,
                               f"samples raw with --format, --rate and --center-freq")
         raise SourceError(f"no such file: {meta}")
     try:
-        doc = _parse_meta(meta.read_bytes(), meta.name)
+        doc = _parse_meta(meta.read_bytes(), meta.name, check_schema)
     except OSError as exc:
         raise SourceError(f"cannot read {meta}: {exc.strerror or exc}") from exc
     glob = doc["global"]
@@ -276,7 +277,8 @@ def open_sigmf(paths: SigMFPaths, sample_rate_hz: float | None = None,
     return StreamSource(info, fmt, file_opener(data), segments, truncated_bytes=extra, container="sigmf")
 
 
-def _open_archive(archive: Path, sample_rate_hz: float | None, center_freq_hz: float | None) -> StreamSource:
+def _open_archive(archive: Path, sample_rate_hz: float | None, center_freq_hz: float | None,
+                  check_schema: bool = False) -> StreamSource:
     """A ``.sigmf`` archive is a tar file: read the data member in place at its byte offset."""
     try:
         with tarfile.open(archive, "r:") as tar:
@@ -289,7 +291,7 @@ def _open_archive(archive: Path, sample_rate_hz: float | None, center_freq_hz: f
             data_member = next((m for m in members if m.isfile() and m.name == data_name), None)
             fh = tar.extractfile(meta_member)
             assert fh is not None
-            doc = _parse_meta(fh.read(), f"{archive.name}:{meta_member.name}")
+            doc = _parse_meta(fh.read(), f"{archive.name}:{meta_member.name}", check_schema)
     except tarfile.ReadError as exc:
         raise SourceError(f"{archive} is not an uncompressed SigMF archive (tar): {exc}; extract it first") from exc
     except OSError as exc:

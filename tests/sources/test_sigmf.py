@@ -251,10 +251,14 @@ def test_schema_violation_warns_but_reads(tmp_path: Path, caplog: pytest.LogCapt
     doc = {"global": {"core:datatype": "cu8", "core:sample_rate": 2.4e6},
            "captures": [{"core:sample_start": 0, "core:frequency": 9e8}]}  # no version, no annotations
     meta = _meta_file(tmp_path, json.dumps(doc))
-    with caplog.at_level(logging.WARNING), open_source(meta) as src:
+    with caplog.at_level(logging.WARNING), open_source(meta, check_schema=True) as src:
         assert src.info.num_samples == 8
     msgs = [r.getMessage() for r in caplog.records]
     assert len(msgs) == 1 and "does not follow the SigMF schema" in msgs[0] and "annotations" in msgs[0]
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), open_source(meta) as src:  # decoding runs skip the validator
+        assert src.info.num_samples == 8
+    assert caplog.records == []
 
 
 def test_options_override_metadata(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
