@@ -13,7 +13,28 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sdrscan.detection.event import Severity, Verdict
+from sdrscan.detection.rules.access_parameters import AccessParametersSettings
+from sdrscan.detection.rules.capability_fingerprint import CapabilityFingerprintSettings
+from sdrscan.detection.rules.clone_identity import CloneIdentitySettings
+from sdrscan.detection.rules.empty_ba_list import EmptyBaListSettings
+from sdrscan.detection.rules.foreign_channel import ForeignChannelSettings
+from sdrscan.detection.rules.identity_change import IdentityChangeSettings
+from sdrscan.detection.rules.imm_ass_storm import ImmAssStormSettings
+from sdrscan.detection.rules.imsi_paging import ImsiPagingSettings
+from sdrscan.detection.rules.inconsistent_si import InconsistentSiSettings
+from sdrscan.detection.rules.lac_unshared import LacUnsharedSettings
+from sdrscan.detection.rules.lonesome_lac import LonesomeLacSettings
+from sdrscan.detection.rules.low_t3212 import LowT3212Settings
+from sdrscan.detection.rules.paging_groups import PagingGroupsSettings
+from sdrscan.detection.rules.power_anomaly import PowerAnomalySettings
+from sdrscan.detection.rules.reselect_hysteresis import ReselectHysteresisSettings
+from sdrscan.detection.rules.reselection_boost import ReselectionBoostSettings
 from sdrscan.detection.rules.test_rule import TestRuleSettings
+from sdrscan.detection.rules.transient_cell import TransientCellSettings
+from sdrscan.detection.rules.unexpected_plmn import UnexpectedPlmnSettings
+from sdrscan.detection.rules.unknown_cell import UnknownCellSettings
+from sdrscan.detection.rules.unlisted_cell import UnlistedCellSettings
+from sdrscan.detection.rules.unusual_ncc import UnusualNccSettings
 
 
 def _f(model: type[BaseModel]) -> object:
@@ -25,6 +46,28 @@ class RulesConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    lonesome_lac: LonesomeLacSettings = _f(LonesomeLacSettings)  # type: ignore[assignment]
+    lac_unshared: LacUnsharedSettings = _f(LacUnsharedSettings)  # type: ignore[assignment]
+    unlisted_cell: UnlistedCellSettings = _f(UnlistedCellSettings)  # type: ignore[assignment]
+    empty_ba_list: EmptyBaListSettings = _f(EmptyBaListSettings)  # type: ignore[assignment]
+    reselection_boost: ReselectionBoostSettings = _f(ReselectionBoostSettings)  # type: ignore[assignment]
+    reselect_hysteresis: ReselectHysteresisSettings = _f(ReselectHysteresisSettings)  # type: ignore[assignment]
+    low_t3212: LowT3212Settings = _f(LowT3212Settings)  # type: ignore[assignment]
+    access_parameters: AccessParametersSettings = _f(AccessParametersSettings)  # type: ignore[assignment]
+    paging_groups: PagingGroupsSettings = _f(PagingGroupsSettings)  # type: ignore[assignment]
+    unknown_cell: UnknownCellSettings = _f(UnknownCellSettings)  # type: ignore[assignment]
+    unexpected_plmn: UnexpectedPlmnSettings = _f(UnexpectedPlmnSettings)  # type: ignore[assignment]
+    clone_identity: CloneIdentitySettings = _f(CloneIdentitySettings)  # type: ignore[assignment]
+    identity_change: IdentityChangeSettings = _f(IdentityChangeSettings)  # type: ignore[assignment]
+    unusual_ncc: UnusualNccSettings = _f(UnusualNccSettings)  # type: ignore[assignment]
+    foreign_channel: ForeignChannelSettings = _f(ForeignChannelSettings)  # type: ignore[assignment]
+    power_anomaly: PowerAnomalySettings = _f(PowerAnomalySettings)  # type: ignore[assignment]
+    transient_cell: TransientCellSettings = _f(TransientCellSettings)  # type: ignore[assignment]
+    capability_fingerprint: CapabilityFingerprintSettings = _f(  # type: ignore[assignment]
+        CapabilityFingerprintSettings)
+    imm_ass_storm: ImmAssStormSettings = _f(ImmAssStormSettings)  # type: ignore[assignment]
+    imsi_paging: ImsiPagingSettings = _f(ImsiPagingSettings)  # type: ignore[assignment]
+    inconsistent_si: InconsistentSiSettings = _f(InconsistentSiSettings)  # type: ignore[assignment]
     test_rule: TestRuleSettings = _f(TestRuleSettings)  # type: ignore[assignment]
 
     def for_rule(self, name: str) -> BaseModel:

@@ -13,6 +13,8 @@ from sdrscan.detection.view import SurveyView
 
 
 class TestRuleSettings(RuleSettings):
+    __test__ = False  # not a pytest test class
+
     severity: SeveritySetting = Field(Severity.INFO, description="severity of the event raised on every cell")
 
 
