@@ -65,26 +65,41 @@ def _console(stderr: bool = False) -> Console:
     return console if console.is_terminal else Console(stderr=stderr, width=160)
 
 
-def cell_table(cells: Sequence[CellObservation], title: str) -> Table:
+def _row(c: CellObservation) -> dict[str, str]:
+    ccch = "-" if c.ccch_conf is None else ("comb" if c.ccch_conf == 1 else f"sep/{c.bs_ag_blks_res}")
+    return {
+        "ARFCN": str(c.arfcn), "BSIC": str(c.bsic), "MCC-MNC": c.plmn or "-", "LAC": _v(c.lac), "CI": _v(c.ci),
+        "dBFS": _f(c.power_dbfs.mean, ".1f"), "SNR": _f(c.snr_db.mean, ".1f"),
+        "offset": _f(c.freq_offset_hz.mean, "+.0f"), "ok/bad": f"{c.blocks_ok}/{c.blocks_bad}", "CCCH": ccch,
+        "T3212": _v(c.t3212), "CRO": _v(c.cro), "GPRS": _v(c.gprs),
+        "nbrs": "-" if c.neighbours is None else str(len(c.neighbours)),
+        "pag/min": _f(c.ccch.paging_blocks_per_min, ".0f"), "IA/min": _f(c.ccch.imm_ass_per_min, ".1f"),
+        "IMSI%": _f(100 * c.ccch.imsi_share, ".0f"), "changes": str(c.changes_total), "verdict": "ok",
+    }
+
+
+# Columns of the cell table; narrow terminals get the first set only.
+COLUMNS = ("ARFCN", "BSIC", "MCC-MNC", "LAC", "CI", "dBFS", "SNR", "offset", "ok/bad", "CCCH", "T3212", "CRO",
+           "GPRS", "nbrs", "pag/min", "IA/min", "IMSI%", "changes", "verdict")
+NARROW_COLUMNS = ("ARFCN", "BSIC", "MCC-MNC", "LAC", "CI", "dBFS", "SNR", "ok/bad", "pag/min", "IMSI%", "verdict")
+NARROW_BELOW = 140  # characters
+
+
+def cell_table(cells: Sequence[CellObservation], title: str, width: int = 160) -> Table:
     """One line per cell, strongest first (everything else is in the details view)."""
+    cols = COLUMNS if width >= NARROW_BELOW else NARROW_COLUMNS
     table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
-    for col in ("ARFCN", "BSIC", "MCC-MNC", "LAC", "CI", "dBFS", "SNR", "offset", "ok/bad", "CCCH", "T3212",
-                "CRO", "GPRS", "nbrs", "pag/min", "IA/min", "IMSI%", "changes", "verdict"):
+    for col in cols:
         table.add_column(col, justify="left" if col in ("MCC-MNC", "CCCH", "verdict") else "right", no_wrap=True)
     for c in sorted(cells, key=lambda c: -(c.power_dbfs.mean if c.power_dbfs.n else -1e9)):
-        ccch = "-" if c.ccch_conf is None else ("comb" if c.ccch_conf == 1 else f"sep/{c.bs_ag_blks_res}")
-        table.add_row(
-            str(c.arfcn), str(c.bsic), c.plmn or "-", _v(c.lac), _v(c.ci),
-            _f(c.power_dbfs.mean, ".1f"), _f(c.snr_db.mean, ".1f"), _f(c.freq_offset_hz.mean, "+.0f"),
-            f"{c.blocks_ok}/{c.blocks_bad}", ccch, _v(c.t3212), _v(c.cro), _v(c.gprs),
-            "-" if c.neighbours is None else str(len(c.neighbours)),
-            _f(c.ccch.paging_blocks_per_min, ".0f"), _f(c.ccch.imm_ass_per_min, ".1f"),
-            _f(100 * c.ccch.imsi_share, ".0f"), str(c.changes_total), "ok")
+        row = _row(c)
+        table.add_row(*(row[k] for k in cols))
     return table
 
 
 def print_table(cells: Sequence[CellObservation], title: str, *, stderr: bool = False) -> None:
-    _console(stderr).print(cell_table(cells, title))
+    console = _console(stderr)
+    console.print(cell_table(cells, title, console.width))
 
 
 def _kv_table(title: str, rows: list[tuple[str, str, str]]) -> Table:

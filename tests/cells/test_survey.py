@@ -231,3 +231,31 @@ def test_snapshots_are_immutable() -> None:
         c.by_si["SI3"]["lac"] = 1  # type: ignore[index]
     with pytest.raises(TypeError):
         c.messages["SI3"] = 7  # type: ignore[index]
+
+
+def test_memory_does_not_grow_with_the_number_of_frames() -> None:
+    import tracemalloc
+
+    from sdrscan.gsm.rr import l2_fill_frame
+
+    si = si_blocks(**CELL)
+    ccch = [paging_request_type1([1, 2]), paging_request_type1(["262071234567890"]), l2_fill_frame()]
+    s = Survey(window_s=1.0, max_windows=10, max_history=8)
+    alt = si_blocks(**{**CELL, "t3212": 41})["SI3"]
+
+    def feed(lo: int, hi: int) -> None:
+        for i in range(lo, hi):  # 20 blocks per second, the SI3 flapping (history keeps growing in count only)
+            data = (si["SI3"] if i % 40 else alt) if i % 20 == 0 else ccch[i % 3]
+            s.ingest(frame(data, fn=i, channel="BCCH" if i % 20 == 0 else "CCCH"), time=at(i / 20))
+
+    feed(0, 4000)  # fills every ring
+    tracemalloc.start()
+    feed(4000, 8000)  # steady state: rings full, window objects being replaced
+    before = tracemalloc.get_traced_memory()[0]
+    feed(8000, 16000)
+    grown = tracemalloc.get_traced_memory()[0] - before
+    tracemalloc.stop()
+    c = s.cells()[0]
+    assert len(c.ccch.windows) == 10 and len(c.measurements) == 10 and len(c.history) == 8
+    assert c.blocks_ok == 16000 and c.changes_total == 16000 // 20 - 1
+    assert grown < 2_000, grown  # 8000 more frames: no per-frame storage
