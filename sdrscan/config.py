@@ -31,6 +31,8 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from sdrscan.detection.settings import DetectionSettings
 from sdrscan.errors import ConfigError
+from sdrscan.service.settings import ApiSettings
+from sdrscan.store.settings import StoreSettings
 
 ENV_PREFIX = "SDRSCAN_"
 CONFIG_ENV = "SDRSCAN_CONFIG"
@@ -55,6 +57,8 @@ class Settings(BaseSettings):
                                       frozen=True)
 
     detection: DetectionSettings = Field(default_factory=DetectionSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    api: ApiSettings = Field(default_factory=ApiSettings)
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

@@ -32,6 +32,9 @@ class StoreSettings(BaseModel):
                                                 "of that chunk)")
     busy_timeout_ms: int = Field(10_000, ge=0, le=600_000,
                                  description="how long a writer waits for a lock before giving up (SQLite)")
+    identity_key_file: Path | None = Field(None, description="key of the identity digests (HMAC; mode 0600, "
+                                                             "created on first use); default: identity.key in "
+                                                             "the user's data directory. Never from a client.")
 
     def resolved_url(self) -> str:
         return self.url or default_db_url()

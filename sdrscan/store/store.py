@@ -48,7 +48,7 @@ from sdrscan.store.records import (
 
 log = logging.getLogger(__name__)
 
-RUN_STATUSES = ("queued", "running", "done", "failed", "interrupted")
+RUN_STATUSES = ("receiving", "queued", "running", "done", "failed", "interrupted")
 
 
 class StoreError(SdrscanError):
