@@ -1,0 +1,106 @@
+"""Baselines: OpenCellID/MLS CSV import (counts by reason, gzip, bad files) and learning from a survey."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from sdrscan.detection.baseline import OCID_COLUMNS, Baseline
+from sdrscan.errors import ConfigError
+from tests.detection.factory import cell, network
+
+HEADER = ",".join(OCID_COLUMNS) + "\n"
+ROWS = [
+    "GSM,460,0,9001,1010,0,116.40,39.90,1000,12,1,1400000000,1500000000,0",
+    "GSM,460,0,9001,1012,0,116.41,39.91,900,3,1,1400000000,1500000000,-71",
+    "UMTS,460,1,4001,22334455,0,116.4,39.9,1000,1,1,0,0,0",
+    "LTE,460,0,1,123456789,0,116.4,39.9,1000,1,1,0,0,0",
+    "GSM,262,2,318,11225,0,13.4,52.5,500,7,1,0,0,0",
+    "GSM,460,1,notanumber,5,0,0,0,0,0,1,0,0,0",
+    "GSM,460,1,70000,5,0,0,0,0,0,1,0,0,0",
+    "GSM,460,0,9001",
+    "GSM,460,0,9001,1010,0,116.42,39.92,1100,15,1,1400000000,1600000000,0",  # repeated: updates
+]
+
+
+def write(path: Path, lines: list[str], header: bool = True) -> Path:
+    text = (HEADER if header else "") + "\n".join(lines) + "\n"
+    if path.suffix == ".gz":
+        with gzip.open(path, "wt") as f:
+            f.write(text)
+    else:
+        path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize("name", ["cells.csv", "cells.csv.gz"])
+def test_import_counts_every_row(tmp_path: Path, name: str) -> None:
+    b = Baseline.memory()
+    seen: list[tuple[int, int]] = []
+    stats = b.import_csv(write(tmp_path / name, ROWS), progress=lambda done, total: seen.append((done, total)))
+    assert stats.rows == 9 and stats.imported == 4 and stats.new_cells == 3
+    assert dict(stats.skipped) == {"radio_UMTS": 1, "radio_LTE": 1, "bad_number": 1, "out_of_range": 1,
+                                   "bad_columns": 1}
+    assert seen and seen[-1][0] == seen[-1][1]
+    known = b.lookup(460, "00", 9001, 1010)
+    assert known is not None and known.samples == 15 and known.range_m == 1100 and not known.learned
+    assert b.count() == 3 and b.count(460, 0) == 2 and b.count(262) == 1
+
+
+def test_country_filter_and_headerless_file(tmp_path: Path) -> None:
+    b = Baseline.memory()
+    stats = b.import_csv(write(tmp_path / "c.csv", ROWS, header=False), mccs=[262])
+    assert stats.imported == 1 and stats.skipped["mcc_filtered"] == 3 and b.lookup(262, "02", 318, 11225)
+
+
+def test_mnc_compares_as_a_number_like_opencellid(tmp_path: Path) -> None:
+    b = Baseline.memory()
+    b.import_csv(write(tmp_path / "c.csv", ROWS))
+    assert b.lookup(460, "00", 9001, 1012) is not None and b.lookup(460, "000", 9001, 1012) is not None
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("radio,mcc,mnc\nGSM,1,2\n", "header"),
+    ("a,b,c\n", "first row has 3 columns"),
+])
+def test_not_this_format(tmp_path: Path, text: str, fragment: str) -> None:
+    f = tmp_path / "x.csv"
+    f.write_text(text)
+    with pytest.raises(ConfigError, match=fragment):
+        Baseline.memory().import_csv(f)
+
+
+def test_truncated_gzip_is_one_error(tmp_path: Path) -> None:
+    good = write(tmp_path / "c.csv.gz", ROWS * 200)
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(good.read_bytes()[:-40])
+    with pytest.raises(ConfigError, match="read failed"):
+        Baseline.memory().import_csv(bad)
+
+
+def test_learn_keeps_channel_power_and_parameters(tmp_path: Path) -> None:
+    db = tmp_path / "b.db"
+    with Baseline.open(db, create=True) as b:
+        stats = b.learn([*network(), cell(40, mcc=None), cell(42, blocks_ok=1)])
+        assert (stats.learned, stats.new_cells, dict(stats.skipped)) == (6, 6, {"no_identity": 1,
+                                                                                "too_few_blocks": 1})
+    with Baseline.open(db) as b:
+        k = b.lookup(460, "00", 9001, 1010)
+        assert k is not None and k.learned and (k.arfcn, k.bsic, k.power_dbfs) == (10, cell(10).bsic, -50.0)
+        assert k.params["t3212"] == 30 and k.params["neighbours"] == [12, 14, 16, 18, 20]
+        assert [c.arfcn for c in b.on_arfcn(12)] == [12] and b.learned_count() == 6
+        assert b.describe()["networks"] == [{"mcc": 460, "mnc": 0, "cells": 6}]
+
+
+def test_open_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="not found"):
+        Baseline.open(tmp_path / "none.db")
+    csv = write(tmp_path / "c.csv", ROWS)
+    with pytest.raises(ConfigError, match="import it first"):
+        Baseline.open(csv)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(ConfigError, match="not an sdrscan baseline"):
+        Baseline.open(junk)
