@@ -178,3 +178,24 @@ def test_real_gsmtap_ccch_statistics_agree_with_tshark(real_data: Path) -> None:
 def test_parser_agrees_the_pcap_is_fully_parsed(real_data: Path) -> None:
     _, packets = _pcap_survey(real_data)
     assert all(not isinstance(try_parse_rr(p), Exception) for _, _, p in packets)
+
+
+def test_replay_of_a_real_capture_finds_o2_ireland(real_data: Path, tmp_path: Path) -> None:
+    """`sdrscan replay` on real IQ (GSMSP 2007, USRP1, 500 kS/s cfile) against the ground truth that the GSMSP
+    guide states (test-data README §1): BSIC 56, carrier +8695.6 Hz, SI3 of MCC 272 / MNC 02 with CI 0x3b2d,
+    LAC 0x3aa8, T3212 60 (Wireshark); CCCH frames 6-9 and 12-15 fill, 16-19 an empty Paging Request Type 1."""
+    import sys
+
+    path = real_data / "iq" / "gsm" / "GSMSP_20070204_robert_dbsrx_953.6MHz_128.cfile"
+    proc = subprocess.run([sys.executable, "-m", "sdrscan", "replay", str(path), "--rate", "500k",
+                           "--center-freq", "953.6M", "--json"], capture_output=True, text=True, timeout=300,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(x) for x in proc.stdout.splitlines()]
+    (cell,) = [x for x in lines if x["type"] == "cell"]
+    assert (cell["arfcn"], cell["bsic"], cell["mcc"], cell["mnc"]) == (93, 56, 272, "02")
+    assert (cell["ci"], cell["lac"], cell["t3212"]) == (0x3B2D, 0x3AA8, 60)
+    assert abs(cell["freq_offset_hz"] - 8695.6) < 100
+    assert cell["si_types"] == ["SI3"] and cell["first_fn"] == 857108 and cell["blocks_bad"] == 0
+    assert (cell["ccch"]["fill"], cell["ccch"]["paging_empty"], cell["ccch"]["paging_blocks"]) == (2, 1, 0)
+    assert lines[-1]["sources"][0]["time_source"] == "mtime"
