@@ -80,3 +80,16 @@ def test_wrapper_rejects_bad_arguments() -> None:
         normal_burst_layout(8)
     with pytest.raises(DspParameterError):
         demodulate_bursts(np.zeros((2, 2), np.complex64), np.array([0.0]), 0.0, 1e6, 2, normal_burst_layout(0))
+
+
+def test_training_fit_agrees_with_the_demodulator_estimate() -> None:
+    from dsp.equalizer import training_fit
+
+    rng = np.random.default_rng(9)
+    b = _burst(rng, 2)
+    x = gmsk_modulate_naive(np.concatenate([rng.integers(0, 2, 30), b, rng.integers(0, 2, 30)]), 2)
+    x = (x + (rng.standard_normal(x.size) + 1j * rng.standard_normal(x.size)) * 0.1).astype(np.complex64)
+    starts = np.array([60.0])
+    full = demodulate_bursts(x, starts, 0.0, 2 * 1625e3 / 6, 2, normal_burst_layout(2))
+    fit = training_fit(x, starts, 0.0, 2 * 1625e3 / 6, 2, normal_burst_layout(2))
+    assert fit[0] == pytest.approx(full.snr_lin[0], rel=1e-9)

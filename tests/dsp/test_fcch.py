@@ -1,6 +1,7 @@
 """FCCH search: a tone burst found anywhere in the band, spurs and GMSK data not mistaken for one."""
 
 import numpy as np
+import pytest
 
 from dsp.constants import FCCH_TONE_HZ
 from dsp.fcch import find_tones, refine_fcch, tone_spectrogram
@@ -51,3 +52,28 @@ def test_gmsk_data_and_noise_give_no_strong_tone() -> None:
     x = x + (rng.standard_normal(x.size) + 1j * rng.standard_normal(x.size)) * 0.3
     hits = find_tones(tone_spectrogram(x.astype(np.complex64), rate), threshold=40.0)
     assert hits == []
+
+
+def test_tone_ratio_kernel_matches_a_literal_loop() -> None:
+    from dsp._kernels.fcch import tone_ratio
+
+    rng = np.random.default_rng(4)
+    power = rng.exponential(1.0, (3, 40)).astype(np.float32)
+    half, excl = 6, 2
+    out = np.empty_like(power)
+    tone_ratio(power, half, excl, out)
+    for t in range(3):
+        for i in range(40):
+            neigh = [power[t, j] for j in range(max(0, i - half), min(40, i + half + 1)) if abs(j - i) > excl]
+            assert out[t, i] == pytest.approx(power[t, i] / np.mean(neigh), rel=1e-5)
+
+
+def test_sliding_energy_kernel_matches_numpy() -> None:
+    from dsp._kernels.fcch import sliding_tone_energy
+
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal(200) + 1j * rng.standard_normal(200)
+    out = np.empty(200 - 30 + 1)
+    sliding_tone_energy(z, 30, out)
+    ref = [abs(np.sum(z[m:m + 30])) ** 2 for m in range(out.size)]
+    np.testing.assert_allclose(out, ref, rtol=1e-9)

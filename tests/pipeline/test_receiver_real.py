@@ -89,3 +89,23 @@ def test_wireshark_reads_our_pcap(real_data: Path, tmp_path: Path) -> None:
     assert "Cell CI: 0x3b2d (15149)" in text
     assert "Location Area Code (LAC): 0x3aa8 (15016)" in text
     assert "Paging Request Type 1" in text
+
+
+def test_gsmtap_streams_to_a_live_udp_listener(real_data: Path) -> None:
+    import socket
+
+    from sdrscan.gsm.gsmtap import GsmtapHeader
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.settimeout(30)
+    port = sock.getsockname()[1]
+    out = frames(real_data / "iq" / "gsm" / "GSMSP_20070204_robert_dbsrx_953.6MHz_128.cfile", "500k", "953.6M",
+                 "--gsmtap", f"127.0.0.1:{port}")
+    blocks = [o for o in out if o["channel"] != "SCH"]
+    got = []
+    for _ in blocks:
+        hdr, payload = GsmtapHeader.unpack(sock.recv(4096))
+        got.append((hdr.arfcn, hdr.fn, payload.hex()))
+    sock.close()
+    assert got == [(93, o["fn"], o["hex"]) for o in blocks]
