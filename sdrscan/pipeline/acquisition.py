@@ -123,10 +123,18 @@ def _periodic(events: list[FcchEvent], tolerance_frames: float = 0.3) -> bool:
 
 def search_carriers(x: np.ndarray, sample_rate_hz: float, threshold: float = 18.0,
                     max_offset_hz: float | None = None) -> list[CarrierCandidate]:
-    """Find C0 carriers in a wideband segment (a few hundred ms is enough: FCCH repeats every ~46 ms)."""
+    """Find C0 carriers in a wideband segment (a few hundred ms is enough: FCCH repeats every ~46 ms).
+
+    ``max_offset_hz`` bounds the *carrier* offset from the centre; tones are searched wherever the capture
+    has them (up to 100 kHz short of Nyquist), since a carrier near the upper edge has its FCCH tone
+    67.7 kHz further out.
+    """
     spec = tone_spectrogram(x, sample_rate_hz)
-    hits = find_tones(spec, threshold=threshold, max_abs_hz=max_offset_hz)
-    return group_carriers(fcch_events(spec, hits))
+    hits = find_tones(spec, threshold=threshold, max_abs_hz=sample_rate_hz / 2 - 100e3)
+    found = group_carriers(fcch_events(spec, hits))
+    if max_offset_hz is not None:
+        found = [c for c in found if abs(c.offset_hz) <= max_offset_hz]
+    return found
 
 
 @dataclass(frozen=True, slots=True)

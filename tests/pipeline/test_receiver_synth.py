@@ -147,3 +147,13 @@ def test_tracks_a_drifting_crystal_at_low_snr_without_losing_lock() -> None:
     stats = rx.carrier_stats()[0]
     assert stats.lock_losses == 0
     assert abs(stats.freq_offset_hz - drift_hz_per_s * t[-1]) < 60  # it followed the drift to the end
+
+
+@pytest.mark.parametrize("offset_hz", [-320e3, 320e3])
+def test_carriers_near_either_band_edge(offset_hz: float) -> None:
+    # At 1 MS/s a carrier 320 kHz above the centre has its FCCH tone at 388 kHz: still inside the capture.
+    carrier = 935.2e6 + 0.2e6 * (CELL["arfcn"] - 1)
+    sc = scene([CELL], rate=1.0e6, fc=carrier - offset_hz)
+    x, truth = synthesize_array(sc, seed=12)
+    frames, _ = decode(x, sc.rate_hz, sc.fc_hz)
+    check(truth, frames, 0.85)
