@@ -157,35 +157,29 @@ def bench_multipath(work: Path, duration: float, seeds: int) -> list[str]:
     return rows
 
 
+def _one_cell_speed(work: Path, name: str, duration: float, seed: int, grgsm: bool) -> str:
+    rate = 1625e3 / 1.5
+    truth = synth(work / name, [ONE_CELL], rate, duration, 20, seed)
+    meta = work / f"{name}.sigmf-meta"
+    sdrscan_frames(meta)  # warm the Numba cache and the page cache
+    decoded, ours = sdrscan_frames(meta)
+    score(truth, decoded, f"sdrscan {name}")
+    g_cpu = None
+    if grgsm:
+        g, theirs = grgsm_decode(meta.with_suffix(".sigmf-data"), rate, 93)
+        score(truth, g, f"gr-gsm {name}")
+        g_cpu = theirs["cpu_s"]
+    row = _speed_row(f"1 cell, {duration:.0f} s, 1.0833 MS/s cf32", ours, duration, g_cpu)
+    print(row, flush=True)
+    return row
+
+
 def bench_speed(work: Path, grgsm: bool) -> list[str]:
     rows = ["| case | sdrscan CPU (s) | x real time | peak RSS (MiB) | gr-gsm CPU (s) | gr-gsm / sdrscan |",
             "|---|---:|---:|---:|---:|---:|"]
-    rate1 = 1625e3 / 1.5
-    truth = synth(work / "speed1", [ONE_CELL], rate1, 10.0, 20, 7)
-    meta = work / "speed1.sigmf-meta"
-    sdrscan_frames(meta)  # warm the Numba cache and the page cache
-    decoded, ours = sdrscan_frames(meta)
-    score(truth, decoded, "speed 1 cell")
-    g_cpu = None
-    if grgsm:
-        g, theirs = grgsm_decode(meta.with_suffix(".sigmf-data"), rate1, 93)
-        score(truth, g, "gr-gsm speed 1 cell")
-        g_cpu = theirs["cpu_s"]
-    rows.append(_speed_row("1 cell, 10 s, 1.0833 MS/s cf32", ours, 10.0, g_cpu))
-    print(rows[-1], flush=True)
-
+    rows.append(_one_cell_speed(work, "speed1", 10.0, 7, grgsm))
     # A longer file: start-up (Python, NumPy, SciPy, Numba, ~1 s on both sides) weighs less.
-    truth60 = synth(work / "speed60", [ONE_CELL], rate1, 60.0, 20, 17)
-    meta60 = work / "speed60.sigmf-meta"
-    decoded, ours = sdrscan_frames(meta60)
-    score(truth60, decoded, "speed 1 cell 60 s")
-    g_cpu = None
-    if grgsm:
-        g, theirs = grgsm_decode(meta60.with_suffix(".sigmf-data"), rate1, 93)
-        score(truth60, g, "gr-gsm speed 1 cell 60 s")
-        g_cpu = theirs["cpu_s"]
-    rows.append(_speed_row("1 cell, 60 s, 1.0833 MS/s cf32", ours, 60.0, g_cpu))
-    print(rows[-1], flush=True)
+    rows.append(_one_cell_speed(work, "speed60", 60.0, 17, grgsm))
 
     truth4 = synth(work / "speed4", FOUR_CELLS, 2.4e6, 10.0, 20, 8, ppm=15, datatype="cu8")
     meta4 = work / "speed4.sigmf-meta"
