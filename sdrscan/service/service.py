@@ -11,6 +11,7 @@ pass over the same recording add only what the first one had not committed.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -94,15 +95,22 @@ class Service:
         self.worker.submit(Job(run_id, resolved, p.name, "replay", options), replay=True)
         return run_id
 
-    def submit_upload(self, path: Path, label: str, options: dict[str, Any], size_bytes: int) -> int:
-        """Queue an uploaded recording (already saved under the upload folder) as a job; returns its id."""
-        run_id = self.store.create_run("upload", label, path=str(path), options=options, size_bytes=size_bytes)
-        self.worker.submit(Job(run_id, str(path), label, "upload", options))
-        return run_id
+    @property
+    def upload_root(self) -> Path:
+        """Where uploads are kept: ``<root>/<job id>/recording.*`` (and ``<root>/.incoming`` while arriving)."""
+        folder = self.settings.api.upload_dir
+        return Path(folder) if folder is not None else data_dir() / "uploads"
 
-    def new_upload_run(self, label: str) -> int:
-        """Reserve a job id for an upload before its bytes arrive (its folder is named by the id)."""
-        return self.store.create_run("upload", label, status="receiving")
+    def submit_upload(self, folder: Path, filename: str, label: str, options: dict[str, Any],
+                      size_bytes: int) -> int:
+        """Queue a received upload as a job: its folder is renamed to the job id; returns the id."""
+        run_id = self.store.create_run("upload", label, options=options, size_bytes=size_bytes)
+        final = self.upload_root / str(run_id)
+        folder.rename(final)
+        path = str(final / filename)
+        self.store.set_run_path(run_id, path)
+        self.worker.submit(Job(run_id, path, label, "upload", options))
+        return run_id
 
     def recover(self) -> list[int]:
         """Queue again the uploads a crash interrupted; returns the run ids found interrupted."""
@@ -113,6 +121,10 @@ class Service:
             if run["path"] and Path(run["path"]).exists():
                 self.store.requeue_run(run["id"])
                 self.worker.submit(Job(run["id"], run["path"], run["label"], "upload", dict(run["options"] or {})))
+            else:
+                self.store.finish_run(run["id"], "failed", "the uploaded file is gone (the service stopped while "
+                                                           "saving it, or it was deleted); upload it again")
+        shutil.rmtree(self.upload_root / ".incoming", ignore_errors=True)  # bodies cut off by the stop
         return ids
 
     # --- lifecycle ------------------------------------------------------------------------------------------

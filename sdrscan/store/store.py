@@ -171,6 +171,10 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(**values))
 
+    def set_run_path(self, run_id: int, path: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(path=path))
+
     def requeue_run(self, run_id: int) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(status="queued"))
