@@ -31,6 +31,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from sdrscan.detection.settings import DetectionSettings
 from sdrscan.errors import ConfigError
+from sdrscan.field.settings import DeviceSettings
 from sdrscan.service.settings import ApiSettings
 from sdrscan.store.settings import StoreSettings
 
@@ -57,6 +58,7 @@ class Settings(BaseSettings):
                                       frozen=True)
 
     detection: DetectionSettings = Field(default_factory=DetectionSettings)
+    device: DeviceSettings = Field(default_factory=DeviceSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     api: ApiSettings = Field(default_factory=ApiSettings)
 
