@@ -31,6 +31,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "synth": ("sdrscan.commands.synth", "synth", "Synthesize a GSM recording from a scene file (test signals)."),
     "replay": ("sdrscan.commands.replay", "replay",
                "Decode recordings (one survey) into GSM cells: parameters, neighbours, CCCH statistics."),
+    "serve": ("sdrscan.commands.serve", "serve",
+              "Run the service: ingest recordings in the background, API and dashboard in the foreground."),
 }
 
 
