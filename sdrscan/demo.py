@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import logging
 import socket
 import sys
@@ -33,13 +34,16 @@ REAL = RECORDINGS / "real"
 GENERATED = RECORDINGS / "generated"
 DEMO_SEED = 2024
 STAMP_EXT = ".stamp"
+# Where the demo's (simulated) receiver stood for each capture: two stops of a drive in Berlin (MCC 262 is
+# Germany), written as SigMF core:geolocation so the dashboard's map has something to show.
+DEMO_POSITIONS: dict[str, tuple[float, float]] = {"band_a": (52.5200, 13.4050), "band_b": (52.5290, 13.3870)}
 
 
 def _stamp(scene_path: Path) -> str:
     from sdrscan import __version__
 
     h = hashlib.sha256(scene_path.read_bytes())
-    h.update(f"seed={DEMO_SEED};version={__version__}".encode())
+    h.update(f"seed={DEMO_SEED};version={__version__};position={DEMO_POSITIONS.get(scene_path.stem)}".encode())
     return h.hexdigest()
 
 
@@ -60,11 +64,21 @@ def prepare(out_dir: Path = GENERATED / "demo", *, echo: bool = True) -> list[Pa
                 click.echo(f"synthesizing demo recording {meta.name} from {scene_path.name} (first run only) ...")
             t0 = time.perf_counter()
             synthesize(load_scene(scene_path), meta, seed=DEMO_SEED)
+            _add_position(meta, DEMO_POSITIONS.get(scene_path.stem))
             stamp.write_text(want + "\n")
             if echo:
                 click.echo(f"  done in {time.perf_counter() - t0:.1f} s")
         paths.append(meta)
     return paths
+
+
+def _add_position(meta: Path, position: tuple[float, float] | None) -> None:
+    """Write ``core:geolocation`` (a GeoJSON Point, longitude first: RFC 7946) into a SigMF metadata file."""
+    if position is None:
+        return
+    doc = json.loads(meta.read_text())
+    doc["global"]["core:geolocation"] = {"type": "Point", "coordinates": [position[1], position[0]]}
+    meta.write_text(json.dumps(doc, indent=2))
 
 
 def free_port(host: str, first: int, tries: int = 20) -> int:
