@@ -22,6 +22,7 @@ import numpy as np
 
 from sdrscan.errors import DeviceError
 from sdrscan.field.plan import SweepPlan
+from sdrscan.pipeline.carrier import CarrierState
 from sdrscan.pipeline.receiver import Receiver, ReceiverConfig
 from sdrscan.sources.live import BYTES_PER_SAMPLE, LiveDevice, SampleRing, read_samples
 
@@ -120,11 +121,11 @@ def calibrate(device: LiveDevice, plan: SweepPlan, *, min_carriers: int = 2, max
                 fed += x.size
                 signal += x.size / rate
                 if fed >= 0.3 * rate:
-                    live = [c for c in rx.carriers if c.state.value != "abandoned"]
+                    live = [c for c in rx.carriers if c.state is not CarrierState.ABANDONED]
                     ready = [s for s in rx.carrier_stats() if s.sch_ok >= min_sch]
                     if not live or (len(ready) >= len(live) and ready):
                         break
-            hop_errors = [CarrierError(s.arfcn, s.bsic or 0, -s.freq_offset_hz / s.freq_hz * 1e6, s.power_dbfs, s.sch_ok)
+            hop_errors = [CarrierError(s.arfcn, s.bsic, -s.freq_offset_hz / s.freq_hz * 1e6, s.power_dbfs, s.sch_ok)
                           for s in rx.carrier_stats() if s.sch_ok >= min_sch and s.bsic is not None]
             found.extend(hop_errors)
             if hop_errors:
