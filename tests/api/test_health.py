@@ -1,10 +1,8 @@
 from fastapi.testclient import TestClient
 
-from api.main import create_app
 
-
-def test_health_answers_ok() -> None:
-    with TestClient(create_app()) as client:
-        r = client.get("/api/v1/health")
+def test_health_answers_ok(client: TestClient) -> None:
+    r = client.get("/api/v1/health")
     assert r.status_code == 200
-    assert r.json()["status"] == "ok"
+    body = r.json()
+    assert body["status"] == "ok" and body["store"] == "ok" and body["worker"] == "running"
