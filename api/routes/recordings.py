@@ -79,7 +79,10 @@ async def upload_recording(request: Request, response: Response, service: Servic
         try:
             await asyncio.to_thread(_validate, received.recording_path(), options)
         except SdrscanError as exc:
-            raise UploadError(422, f"not a readable recording: {exc}") from None
+            message = str(exc)  # the reader names our folder: not the client's business
+            for f in sorted(received.files.values(), key=lambda p: -len(str(p))):
+                message = message.replace(str(f), f"the uploaded {f.suffix.lstrip('.')} file")
+            raise UploadError(422, f"not a readable recording: {message.replace(str(incoming), 'upload')}") from None
     except BaseException:
         receiver.close()
         discard(incoming)
