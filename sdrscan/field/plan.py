@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dsp.channelizer import plan_channelizer
-from sdrscan.errors import ConfigError
+from sdrscan.errors import ConfigError, DspParameterError
 from sdrscan.gsm.arfcn import BANDS, CHANNEL_SPACING_HZ
 from sdrscan.sources.live import TUNERS, TunerModel
 
@@ -142,7 +142,11 @@ def plan_sweep(band: str | Sequence[str], sample_rate_hz: float = 2.4e6, tuner: 
         plan_band = BANDS[name]
         chans = sorted((plan_band.downlink_hz(a), a) for a in plan_band.arfcns())
         top = chans[-1][0]
-        half = usable_halfwidth_hz(sample_rate_hz, top, margin_ppm)
+        try:
+            half = usable_halfwidth_hz(sample_rate_hz, top, margin_ppm)
+        except DspParameterError as exc:
+            raise ConfigError(f"sample rate {sample_rate_hz / 1e6:g} MS/s is too low to scan GSM ({exc}); use 2.4M") \
+                from None
         if half < 0:
             raise ConfigError(f"sample rate {sample_rate_hz / 1e6:g} MS/s is too low to scan GSM; use 2.4M")
         # A channel is reachable if some centre within +-half of it is a frequency the tuner locks to.

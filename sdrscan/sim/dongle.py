@@ -98,7 +98,8 @@ class SimDongle:
         self.chunk_samples = int(chunk_samples)
         self.state = DongleState()
         self.stats = DongleStats()
-        self.world_time_s = 0.0  # true time of the next sample
+        self._render_time_s = 0.0  # true time after the last rendered sample
+        self._pending_s = 0.0  # true duration of one pending sample (of the tuning it was rendered at)
         self._clocks: tuple[CellClock, ...] = cell_clocks(scene, self.seed)
         self._noise_200k = noise_floor_200khz_dbfs(scene)
         self._lock = threading.RLock()
@@ -126,6 +127,11 @@ class SimDongle:
             self.apply(gain_tenth_db=gains[index])
 
     @property
+    def world_time_s(self) -> float:
+        """True time (s since the start) of the next sample :meth:`read_cu8` returns."""
+        return self._render_time_s - self._pending.size // 2 * self._pending_s
+
+    @property
     def effective_ppm(self) -> float:
         """Crystal error left after the client's correction."""
         return ((1 + self.ppm * 1e-6) / (1 + self.state.freq_correction_ppm * 1e-6) - 1) * 1e6
@@ -134,10 +140,6 @@ class SimDongle:
     def gain_db(self) -> float:
         """The gain in effect (after AGC)."""
         return self._gain_db
-
-    def state_snapshot(self) -> tuple[DongleState, float, float]:
-        with self._lock:
-            return self.state, self.world_time_s, self._gain_db
 
     # -- samples ---------------------------------------------------------------------------------------------
     def read_cu8(self, n_samples: int) -> bytes:
@@ -161,7 +163,7 @@ class SimDongle:
         st = self.state
         eps = self.effective_ppm * 1e-6
         out = np.zeros(self.chunk_samples, np.complex64)
-        t_mid = self.world_time_s + 0.5 * self.chunk_samples / (st.sample_rate_hz * (1 + eps))
+        t_mid = self._render_time_s + 0.5 * self.chunk_samples / (st.sample_rate_hz * (1 + eps))
         for cell in self._cells:
             x = next(cell.chunks)
             level = cell.base_power_db
@@ -176,7 +178,8 @@ class SimDongle:
             out += np.complex64(self.scene.dc_offset)
         codes, clipped, _ = encode(out, FORMATS["cu8"])
         self.stats.clipped_components += clipped
-        self.world_time_s += self.chunk_samples / (st.sample_rate_hz * (1 + eps))
+        self._pending_s = 1.0 / (st.sample_rate_hz * (1 + eps))
+        self._render_time_s += self.chunk_samples * self._pending_s
         return codes.view(np.uint8)
 
     def _retune(self) -> None:
@@ -194,7 +197,7 @@ class SimDongle:
             for spec, clock in zip(self.scene.cells, self._clocks, strict=True):
                 seen = (spec.carrier_hz + spec.cfo_hz - lo) / (1 + eps_ppm * 1e-6)
                 if abs(seen) + 100e3 <= st.sample_rate_hz / 2:
-                    fn, off = clock.at(self.world_time_s)
+                    fn, off = clock.at(self._render_time_s)
                     visible.append(replace(spec, start_fn=fn, frame_offset_s=off))
         else:
             self.stats.out_of_range_tunings += 1
@@ -209,7 +212,7 @@ class SimDongle:
             self._cells.append(_Cell(spec.arfcn, spec.power_db, renderer.chunks(self.chunk_samples)))
             level = spec.power_db
             if self.drive is not None:
-                p = self.drive.cell_power_db(spec.arfcn, self.world_time_s)
+                p = self.drive.cell_power_db(spec.arfcn, self._render_time_s)
                 level = level if p is None else p
             powers.append(level)
         noise_ref = self._noise_200k

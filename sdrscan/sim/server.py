@@ -16,6 +16,7 @@ server killed), :meth:`RtlTcpServer.stall` stops sending without closing.
 from __future__ import annotations
 
 import logging
+import select
 import socket
 import threading
 import time
@@ -200,24 +201,25 @@ class RtlTcpServer:
                     self.stats.late_s = max(self.stats.late_s, -ahead)
 
     def _commands(self, conn: socket.socket) -> None:
+        # select() instead of a socket timeout: a timeout would also apply to the streaming thread's sendall.
         buf = b""
-        conn.settimeout(0.5)
-        while not self._stop.is_set() and not self._client_done.is_set():
-            try:
+        try:
+            while not self._stop.is_set() and not self._client_done.is_set():
+                ready, _, _ = select.select([conn], [], [], 0.2)
+                if not ready:
+                    continue
                 part = conn.recv(COMMAND.size - len(buf))
-            except TimeoutError:
-                continue
-            except OSError:
-                break
-            if not part:
-                break
-            buf += part
-            if len(buf) < COMMAND.size:
-                continue
-            cmd, value = decode_command(buf)
-            buf = b""
-            self.stats.commands.append((cmd, value))
-            self._apply(cmd, value)
+                if not part:
+                    break
+                buf += part
+                if len(buf) < COMMAND.size:
+                    continue
+                cmd, value = decode_command(buf)
+                buf = b""
+                self.stats.commands.append((cmd, value))
+                self._apply(cmd, value)
+        except (OSError, ValueError):
+            pass  # the connection was closed under us (client gone, drop_client, stop)
         self._client_done.set()
 
     def _apply(self, cmd: int, value: int) -> None:
