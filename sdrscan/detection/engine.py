@@ -5,6 +5,8 @@ the survey (or its cell snapshots) whenever there is news -- after each recordin
 seconds in a live scan. Each call
 
 1. evaluates every enabled rule on every cell (in key order, rules in registry order: deterministic);
+   receiver images (a strong carrier decoded on the adjacent channel, see :mod:`sdrscan.detection.view`)
+   are not judged: their verdict is ``ok`` with ``image_of`` set;
 2. raises an :class:`~sdrscan.detection.event.Event` for each finding (cell, rule, tag) that is new, or
    whose severity rose since it was last raised -- a finding that merely persists is not repeated;
 3. scores each cell from its *current* findings: per rule the points of its strongest finding
@@ -129,6 +131,9 @@ class DetectionEngine:
             now = max(seen) if seen else _EPOCH
         view = SurveyView(cells, now, self.baseline, self.profile)
         out: list[Event | VerdictChange] = []
+        for cell in cells:
+            if cell.key in view.images:
+                self._image(cell, view.images[cell.key], now, out)
         for cell in view.cells:
             findings = self._evaluate(cell, view)
             ident = identity_of(cell)
@@ -151,6 +156,13 @@ class DetectionEngine:
             self._verdicts[cell.key] = verdict
         self.updates += 1
         return out
+
+    def _image(self, cell: CellObservation, real: CellKey, now: datetime, out: list[Event | VerdictChange]) -> None:
+        old = self._verdicts.get(cell.key)
+        if old is not None and old.verdict is not Verdict.OK:
+            out.append(VerdictChange(cell.arfcn, cell.bsic, identity_of(cell), old.verdict, Verdict.OK, 0.0, (), now,
+                                     cell.last_fn))
+        self._verdicts[cell.key] = CellVerdict(cell.arfcn, cell.bsic, identity_of(cell), 0.0, Verdict.OK, (), real)
 
     def _evaluate(self, cell: CellObservation, view: SurveyView) -> list[tuple[Rule, list[Finding]]]:
         out = []

@@ -165,7 +165,11 @@ class Contribution:
 
 @dataclass(frozen=True, slots=True)
 class CellVerdict:
-    """A cell's current judgement: score, verdict and the rules that contributed (highest points first)."""
+    """A cell's current judgement: score, verdict and the rules that contributed (highest points first).
+
+    ``image_of`` is set for a receiver image (a neighbouring carrier decoded off-channel, see
+    :mod:`sdrscan.detection.view`): such a cell is not judged and stays ``ok``.
+    """
 
     arfcn: int
     bsic: int
@@ -173,6 +177,7 @@ class CellVerdict:
     score: float
     verdict: Verdict
     contributions: tuple[Contribution, ...] = ()
+    image_of: CellKey | None = None
 
     @property
     def key(self) -> CellKey:
@@ -185,7 +190,8 @@ class CellVerdict:
 
     def to_json(self) -> dict[str, Any]:
         return {"arfcn": self.arfcn, "bsic": self.bsic, **self.identity.to_json(), "score": round(self.score, 3),
-                "verdict": self.verdict.value, "rules": [c.to_json() for c in self.contributions]}
+                "verdict": self.verdict.value, "rules": [c.to_json() for c in self.contributions],
+                "image_of": list(self.image_of) if self.image_of is not None else None}
 
 
 @dataclass(frozen=True, slots=True)

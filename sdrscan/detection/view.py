@@ -3,6 +3,10 @@
 Built once per :meth:`~sdrscan.detection.engine.DetectionEngine.update`; indexes are computed on first use.
 "Peers" of a cell are the other cells of its operator: the profile's operator when it knows the PLMN
 (China Mobile broadcasts several MNCs), otherwise the same PLMN (MCC + MNC).
+
+Receiver images are set apart: a carrier decoded on ARFCN n whose measured frequency offset puts it on the
+carrier of ARFCN n +- 1 with the same BSIC (a strong neighbour leaking into the channel filter) is not a cell.
+Rules do not judge images and no index contains them (they would look exactly like a clone).
 """
 
 from __future__ import annotations
@@ -13,6 +17,26 @@ from typing import TYPE_CHECKING
 
 from sdrscan.cells.model import CellObservation
 from sdrscan.detection.event import CellKey
+
+CHANNEL_SPACING_HZ = 200e3  # TS 45.005 §2
+IMAGE_TOLERANCE_HZ = 20e3  # measured carrier within this of the neighbouring carrier: an image
+
+
+def find_images(cells: Iterable[CellObservation]) -> dict[CellKey, CellKey]:
+    """Image cell key -> key of the real carrier it repeats (see the module docstring)."""
+    by_key = {c.key: c for c in cells}
+    out: dict[CellKey, CellKey] = {}
+    for c in by_key.values():
+        if not c.freq_offset_hz.n:
+            continue
+        for step in (-1, 1):
+            real = by_key.get((c.arfcn + step, c.bsic))
+            if real is None or not real.freq_offset_hz.n or real.power_dbfs.mean <= c.power_dbfs.mean:
+                continue
+            # c's measured carrier, seen from the neighbouring channel: offset - step * 200 kHz
+            if abs(c.freq_offset_hz.mean - step * CHANNEL_SPACING_HZ - real.freq_offset_hz.mean) <= IMAGE_TOLERANCE_HZ:
+                out[c.key] = real.key
+    return out
 
 if TYPE_CHECKING:
     from sdrscan.detection.baseline import Baseline
@@ -26,6 +50,7 @@ class SurveyView:
     ----------
     cells : iterable of CellObservation
         The current snapshots (any order; the view sorts them by key so rules are deterministic).
+        ``view.cells`` holds them without the receiver images, ``view.images`` maps each image to its carrier.
     now : datetime
         Survey time of the evaluation (UTC).
     baseline : Baseline, optional
@@ -34,7 +59,9 @@ class SurveyView:
 
     def __init__(self, cells: Iterable[CellObservation], now: datetime, baseline: Baseline | None = None,
                  profile: Profile | None = None) -> None:
-        self.cells: tuple[CellObservation, ...] = tuple(sorted(cells, key=lambda c: c.key))
+        everything = tuple(sorted(cells, key=lambda c: c.key))
+        self.images = find_images(everything)
+        self.cells: tuple[CellObservation, ...] = tuple(c for c in everything if c.key not in self.images)
         self.now = now
         self.baseline = baseline
         self.profile = profile

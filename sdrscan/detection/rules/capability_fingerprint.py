@@ -37,7 +37,8 @@ class CapabilityFingerprintSettings(RuleSettings):
     min_peers: int = Field(4, ge=1, description="peers with the feature known needed")
     share: float = Field(0.8, gt=0.0, le=1.0, description="a feature counts as the operator's norm when at least "
                                                           "this share of its cells have it")
-    medium_missing: int = Field(3, ge=1, description="this many missing features: medium (fewer: low)")
+    low_missing: int = Field(2, ge=1, description="this many missing features: low (one alone says nothing)")
+    medium_missing: int = Field(4, ge=1, description="this many missing features: medium")
 
 
 class CapabilityFingerprint(Rule):
@@ -48,10 +49,10 @@ class CapabilityFingerprint(Rule):
         "SI13, the SI2ter and SI2quater indicators (SI3), more than one carrier in the SI1 cell allocation, "
         "and a non-combined CCCH (SI3 CCCH_CONF). A feature that at least 80 % of the operator's cells have "
         "and this cell lacks is 'missing'. Pseudo base stations (one transceiver, OpenBTS/YateBTS/Osmocom "
-        "defaults) typically lack most of them at once. Low for one or two missing, medium for three or "
-        "more. False positives: small, indoor or rural cells (single carrier, combined CCCH), cells on "
-        "older equipment, and operators that enable features per area.")
-    version = 1
+        "defaults) typically lack most of them at once, while a real small cell lacks one or two. Low for two "
+        "missing, medium for four or more. False positives: small, indoor or rural cells (single carrier, "
+        "combined CCCH), cells on older equipment, and operators that enable features per area.")
+    version = 2
     settings_model = CapabilityFingerprintSettings
 
     def check(self, cell: CellObservation, survey: SurveyView) -> Iterator[Finding]:
@@ -70,10 +71,10 @@ class CapabilityFingerprint(Rule):
             if share >= s.share:
                 missing.append(name)
                 shares[name] = share
-        if not missing:
+        if len(missing) < s.low_missing:
             return
         words = ", ".join(CAPABILITIES[m][1] for m in missing)
         severity = Severity.MEDIUM if len(missing) >= s.medium_missing else Severity.LOW
         yield Finding(severity, f"{label(cell)} lacks {words}, which the operator's other cells have.",
                       {"missing": missing, "peer_share": shares, "share": s.share, "peers": len(peers),
-                       "medium_missing": s.medium_missing})
+                       "low_missing": s.low_missing, "medium_missing": s.medium_missing})

@@ -16,7 +16,7 @@ from sdrscan.detection.view import SurveyView
 
 class PagingGroupsSettings(RuleSettings):
     n_max: int = Field(80, ge=1, description="more paging groups than this: low (SnoopSnitch n_norm)")
-    min_peers: int = Field(4, ge=1, description="peers with a known CCCH configuration needed to compare")
+    min_peers: int = Field(6, ge=1, description="peers with a known CCCH configuration needed to compare")
 
 
 def _groups(c: CellObservation) -> int | None:
@@ -32,9 +32,10 @@ class PagingGroups(Rule):
         "N, the number of paging groups (TS 45.002 §6.5.2), from CCCH_CONF, BS_AG_BLKS_RES and BS_PA_MFRMS "
         "(SI3 control channel description). Operators set these network-wide; a pseudo base station keeps "
         "its software's defaults. Low when N exceeds 80 (SnoopSnitch R2) or is used by none of the "
-        "operator's other cells. False positives: operators that tune paging per cell (a weak indicator "
-        "in SnoopSnitch's data: operators use 72-80), and combined-CCCH small cells.")
-    version = 1
+        "operator's other cells (at least six, so the operator's values are established). False positives: "
+        "operators that tune paging per cell (a weak indicator in SnoopSnitch's data: operators use 72-80), "
+        "and combined-CCCH small cells.")
+    version = 2
     settings_model = PagingGroupsSettings
 
     def check(self, cell: CellObservation, survey: SurveyView) -> Iterator[Finding]:

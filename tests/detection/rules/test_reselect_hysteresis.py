@@ -6,7 +6,7 @@ from tests.detection.factory import cell, findings, severities
 
 
 @pytest.mark.parametrize(("code", "expected"), [
-    (0, []), (1, []), (3, []), (4, [Severity.LOW]), (5, [Severity.MEDIUM]), (7, [Severity.MEDIUM])])
+    (0, []), (1, []), (3, []), (4, []), (5, []), (6, [Severity.LOW]), (7, [Severity.MEDIUM])])
 def test_hysteresis_codes(code: int, expected: list[Severity]) -> None:
     found = findings(ReselectHysteresis(), cell(40, cell_reselect_hysteresis=code))
     assert severities(found) == expected

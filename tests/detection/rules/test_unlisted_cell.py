@@ -1,40 +1,35 @@
-import pytest
-from pydantic import ValidationError
-
 from sdrscan.detection.event import Severity
 from sdrscan.detection.rules.unlisted_cell import UnlistedCell, UnlistedCellSettings
 from tests.detection.factory import cell, findings, network
 
 
-def test_nobody_lists_the_cell() -> None:
-    rogue = cell(40, neighbours=(10, 12))
-    (f,) = findings(UnlistedCell(), rogue, network())
-    assert f.severity is Severity.MEDIUM and f.evidence["candidates"] == 6
-    assert f.evidence["listed_by_cell_but_not_back"] == [10, 12]
+def test_copied_neighbour_list_that_nobody_returns_is_medium() -> None:
+    net = network()  # 10..20 list each other
+    clone = cell(40, neighbours=(10, 12, 14, 16))
+    (f,) = findings(UnlistedCell(), clone, net)
+    assert f.severity is Severity.MEDIUM and f.tag == "one-way" and f.evidence["named_neighbours"] == [10, 12, 14, 16]
 
 
-def test_few_candidates_is_low() -> None:
-    rogue = cell(40)
-    assert [f.severity for f in findings(UnlistedCell(), rogue, network((10, 12, 14, 16)))] == [Severity.LOW]
-    assert findings(UnlistedCell(), rogue, network((10, 12))) == []
-
-
-def test_one_lister_is_enough() -> None:
+def test_one_neighbour_naming_it_back_is_enough() -> None:
     net = network()
     net[0] = cell(10, neighbours=(12, 40))
-    assert findings(UnlistedCell(), cell(40), net) == []
+    assert findings(UnlistedCell(), cell(40, neighbours=(10, 12, 14, 16)), net) == []
 
 
-def test_candidates_must_report_the_cells_band() -> None:
-    # six GSM900 cells whose lists only name GSM900 channels say nothing about a DCS1800 cell
-    assert findings(UnlistedCell(), cell(600, neighbours=(602,)), network()) == []
+def test_named_cells_without_si2_or_other_band_do_not_count() -> None:
+    no_si2 = [cell(a, neighbours=None) for a in (10, 12, 14)]
+    assert findings(UnlistedCell(), cell(40, neighbours=(10, 12, 14)), no_si2) == []
+    dcs_only = [cell(a, neighbours=(600, 602)) for a in (10, 12, 14)]  # they name no GSM900 channel
+    assert findings(UnlistedCell(), cell(40, neighbours=(10, 12, 14)), dcs_only) == []
 
 
-def test_cells_without_decoded_si2_are_not_candidates() -> None:
-    net = [cell(a, neighbours=None) for a in (10, 12, 14, 16, 18, 20)]
-    assert findings(UnlistedCell(), cell(40), net) == []
+def test_nobody_lists_it_among_many_is_low() -> None:
+    net = network((10, 12, 14, 16, 18, 20, 22, 24))
+    (f,) = findings(UnlistedCell(), cell(40, neighbours=()), net)
+    assert f.severity is Severity.LOW and f.tag == "nobody" and f.evidence["candidates"] == 8
+    assert findings(UnlistedCell(), cell(40, neighbours=()), net[:7]) == []
+    assert len(findings(UnlistedCell(UnlistedCellSettings(min_listers=7)), cell(40, neighbours=()), net[:7])) == 1
 
 
-def test_settings_are_checked() -> None:
-    with pytest.raises(ValidationError):
-        UnlistedCellSettings(min_listers=5, medium_listers=4)
+def test_other_operators_do_not_count() -> None:
+    assert findings(UnlistedCell(), cell(40, neighbours=(10, 12, 14)), network(mnc="01")) == []

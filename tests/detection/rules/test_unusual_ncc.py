@@ -3,12 +3,18 @@ from sdrscan.detection.profile import Operator, Profile
 from sdrscan.detection.rules.unusual_ncc import UnusualNcc
 from tests.detection.factory import cell, findings
 
-NET = [cell(a, bsic=8 * (a % 2) + 3, ncc_permitted=0b11) for a in (10, 11, 12, 13, 14, 15)]  # NCC 0 and 1
+NET = [cell(a, bsic=8 * (a % 2) + 3, ncc_permitted=0b11) for a in range(10, 18)]  # NCC 0 and 1, 8 cells
 
 
 def test_ncc_none_of_the_peers_use() -> None:
     (f,) = findings(UnusualNcc(), cell(40, bsic=8 * 5 + 1, ncc_permitted=0b11), NET)
     assert f.severity is Severity.LOW and f.tag == "learned" and f.evidence["peer_nccs"] == [0, 1]
+    assert abs(f.evidence["chance"] - (2 / 3) ** 8) < 1e-12  # 3.9 %: below the 5 % bound
+
+
+def test_too_few_peers_for_the_learned_check() -> None:
+    # seven cells with NCC 0/1 miss a third NCC of the operator with probability (2/3)**7 = 5.9 %: not enough
+    assert [f.tag for f in findings(UnusualNcc(), cell(40, bsic=8 * 5 + 1), NET[:7])] == ["permitted"]
 
 
 def test_ncc_in_use_is_silent() -> None:
