@@ -11,7 +11,8 @@ longitude ``dddmm.mmmm`` with ``E``/``W``. Any talker is accepted (``GP`` GPS, `
   mean sea level. GGA has no date: the date of the last RMC is used, else today's (UTC) date.
 
 A GGA and an RMC of the same second make one :class:`~sdrscan.gps.fix.Fix` (RMC's date and speed, GGA's
-altitude). Bad checksums and malformed sentences are counted and skipped, never raised.
+altitude). RMC's two-digit year is 1980-2079 (GPS time began in 1980). Bad checksums and malformed
+sentences are counted and skipped, never raised.
 """
 
 from __future__ import annotations
@@ -141,7 +142,8 @@ def parse_sentence(line: str) -> NmeaPosition | None:
         day = None
         if f[9]:
             try:
-                day = date(2000 + int(f[9][4:6]), int(f[9][2:4]), int(f[9][0:2]))
+                yy = int(f[9][4:6])  # two digits: 80-99 are 1980-1999 (GPS began in 1980)
+                day = date((1900 if yy >= 80 else 2000) + yy, int(f[9][2:4]), int(f[9][0:2]))
             except ValueError:
                 raise NmeaError("bad_date") from None
         speed = _float(f[7])
@@ -152,16 +154,18 @@ def parse_sentence(line: str) -> NmeaPosition | None:
 
 
 class NmeaAssembler:
-    """Turns a stream of sentences into fixes (see the module docstring); counts what it skipped."""
+    """Turns a stream of sentences into fixes (see the module docstring); counts what it skipped.
 
-    def __init__(self, track: PositionTrack, today: date | None = None) -> None:
+    A second's fix is emitted when both its RMC and GGA are in, or when a sentence of a later second arrives
+    (receivers that send only one of them: one second of delay), or on :meth:`flush`.
+    """
+
+    def __init__(self, track: PositionTrack) -> None:
         self.track = track
         self.skipped: Counter[str] = Counter()
-        self._day = today
-        self._last_rmc: tuple[tuple[int, int, int, int], NmeaPosition] | None = None
-        self._last_gga: tuple[tuple[int, int, int, int], NmeaPosition] | None = None
-        self._emitted: tuple[int, int, int, int] | None = None
-        self._kinds: set[str] = set()
+        self._day: date | None = None
+        self._tod: tuple[int, int, int, int] | None = None
+        self._pending: dict[str, NmeaPosition] = {}
 
     def feed(self, line: str) -> Fix | None:
         """Parse one line; return the fix it completed, if any."""
@@ -177,31 +181,34 @@ class NmeaAssembler:
         if not p.valid or p.lat_deg is None or p.lon_deg is None:
             self.skipped["no_fix"] += 1
             return None
-        self._kinds.add(p.kind)
-        if p.kind == "RMC":
-            self._day = p.day or self._day
-            self._last_rmc = (p.time_of_day, p)
-        else:
-            self._last_gga = (p.time_of_day, p)
-        if p.time_of_day == self._emitted:
+        done = None
+        if self._tod is not None and p.time_of_day != self._tod:
+            done = self.flush()
+        if p.kind == "RMC" and p.day is not None:
+            self._day = p.day
+        self._tod = p.time_of_day
+        self._pending[p.kind] = p
+        if len(self._pending) == 2:
+            done = self.flush()
+        return done
+
+    def flush(self) -> Fix | None:
+        """Emit the pending second, complete or not."""
+        if self._tod is None or not self._pending:
             return None
-        rmc = self._last_rmc[1] if self._last_rmc and self._last_rmc[0] == p.time_of_day else None
-        gga = self._last_gga[1] if self._last_gga and self._last_gga[0] == p.time_of_day else None
-        # Emit when both sentences of the second are in; a receiver that sends only one kind, on each.
-        if len(self._kinds) == 2 and (rmc is None or gga is None):
-            return None
-        h, m, s, us = p.time_of_day
+        rmc, gga = self._pending.get("RMC"), self._pending.get("GGA")
+        h, m, s, us = self._tod
+        self._tod, self._pending = None, {}
         day = self._day or datetime.now(UTC).date()
         t = datetime(day.year, day.month, day.day, h, m, s, us, tzinfo=UTC)
-        if self._day is None:  # no RMC date: pick the day that puts the fix nearest to now
+        if self._day is None:  # no RMC date yet: pick the day that puts the fix nearest to now
             now = datetime.now(UTC)
             t = min((t + timedelta(days=k) for k in (-1, 0, 1)), key=lambda c: abs((c - now).total_seconds()))
         src = gga or rmc
-        assert src is not None
-        fix = Fix(t, src.lat_deg, src.lon_deg, gga.alt_m if gga else None,  # type: ignore[arg-type]
-                  3 if gga is not None and gga.alt_m is not None else 2,
+        assert src is not None and src.lat_deg is not None and src.lon_deg is not None
+        alt = gga.alt_m if gga is not None else None
+        fix = Fix(t, src.lat_deg, src.lon_deg, alt, 3 if alt is not None else 2,
                   rmc.speed_mps if rmc else None, rmc.track_deg if rmc else None, "nmea")
-        self._emitted = p.time_of_day
         self.track.add(fix)
         return fix
 
@@ -251,6 +258,7 @@ class NmeaReader:
             with open(self.path, encoding="ascii", errors="replace") as fh:
                 for line in fh:
                     self.assembler.feed(line)
+            self.assembler.flush()
             return
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_NOCTTY)
@@ -268,6 +276,7 @@ class NmeaReader:
             while not self._stop.is_set():
                 line = fh.readline()
                 if not line:
+                    self.assembler.flush()
                     time.sleep(0.2)  # FIFO writer gone or serial quiet
                     continue
                 self.assembler.feed(line)
