@@ -41,6 +41,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
                  "Serve a simulated RTL-SDR over rtl_tcp that synthesizes a scene wherever it is tuned."),
     "serve": ("sdrscan.commands.serve", "serve",
               "Run the service: ingest recordings in the background, API and dashboard in the foreground."),
+    "baseline": ("sdrscan.commands.baseline", "baseline",
+                 "Known cells for detection: import OpenCellID/MLS CSV, learn from a trusted survey, show."),
 }
 
 

@@ -19,7 +19,9 @@ import io
 import json
 import logging
 import math
+import os
 import sqlite3
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -170,6 +172,7 @@ class Baseline:
             raise ConfigError(f"baseline {path}: schema version {row[0]}; this sdrscan reads version "
                               f"{SCHEMA_VERSION}; re-import it with `sdrscan baseline import`")
         self._plmn_counts: dict[tuple[int, int], int] = {}
+        self._temporary = False
 
     @classmethod
     def open(cls, path: str | Path, *, create: bool = False) -> Baseline:
@@ -195,11 +198,36 @@ class Baseline:
 
     @classmethod
     def memory(cls) -> Baseline:
-        """An empty in-memory baseline (tests, one-off CSVs)."""
+        """An empty in-memory baseline (tests)."""
         return cls(sqlite3.connect(":memory:"), None)
+
+    @classmethod
+    def load(cls, path: str | Path, progress: Callable[[int, int], None] | None = None) -> Baseline:
+        """A baseline database, or a CSV export imported into a temporary database (deleted on :meth:`close`).
+
+        Raises
+        ------
+        ConfigError
+            As :meth:`open` and :meth:`import_csv`.
+        """
+        p = Path(path)
+        if not p.name.lower().endswith((".csv", ".csv.gz")):
+            return cls.open(p)
+        fd, tmp = tempfile.mkstemp(prefix="sdrscan-baseline-", suffix=".db")
+        os.close(fd)
+        base = cls(sqlite3.connect(tmp), Path(tmp))
+        base._temporary = True
+        try:
+            base.import_csv(p, progress=progress)
+        except BaseException:
+            base.close()
+            raise
+        return base
 
     def close(self) -> None:
         self._conn.close()
+        if self._temporary and self.path is not None:
+            self.path.unlink(missing_ok=True)
 
     def __enter__(self) -> Baseline:
         return self
