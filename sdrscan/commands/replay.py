@@ -6,11 +6,17 @@ import contextlib
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from sdrscan.errors import ConfigError
 from sdrscan.sources import open_from_options, source_options
+
+if TYPE_CHECKING:
+    from sdrscan.cells.run import SourceRun
+    from sdrscan.cells.survey import Survey
+    from sdrscan.detection.replay import ReplayDetection
 
 
 @click.command("replay")
@@ -22,29 +28,58 @@ from sdrscan.sources import open_from_options, source_options
               help="Show everything about the cell(s) on this ARFCN (with --json: only their lines).")
 @click.option("--band", type=click.Choice(["DCS1800", "PCS1900"]), default=None,
               help="Band of ARFCNs 512-810 (default DCS1800).")
+@click.option("--profile", default=None, metavar="NAME|FILE",
+              help="Operator profile for the detection rules: built-in name (china) or a profile TOML.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Known cells: a database made by `sdrscan baseline`, or an OpenCellID/MLS CSV.")
+@click.option("--no-detect", is_flag=True, help="Do not run the detection rules (score 0, verdict ok).")
 def replay(paths: tuple[Path, ...], fmt: str | None, rate: float | None, center_freq: float | None, as_json: bool,
-           cell_arfcn: int | None, band: str | None) -> None:
+           cell_arfcn: int | None, band: str | None, profile: str | None, baseline_path: Path | None,
+           no_detect: bool) -> None:
     """Decode every GSM cell in one or more recordings (PATH ...) and show what each broadcasts.
 
     Several PATHs are one survey: a carrier seen in two recordings is one cell. --format, --rate and
     --center-freq apply to every raw file; SigMF recordings carry their own. Without --json, prints one
     line per cell (strongest first); --cell ARFCN shows all parameters, neighbour lists, SI types,
     CCCH statistics and the change history of that cell.
+
+    The detection rules (docs/rules.md) judge the survey after each recording: with --json, line 1 is a
+    header (rule versions), then one "alert" line per event and one "verdict" line per verdict change;
+    cell lines carry the score and verdict. Without --json, a coloured verdict table and, per suspicious
+    cell, the rules that fired.
     """
-    from sdrscan.cells.display import print_details, print_table
-    from sdrscan.cells.export import cell_json, survey_json
     from sdrscan.cells.run import run_survey
     from sdrscan.pipeline.receiver import ReceiverConfig
 
     if cell_arfcn is not None and not 0 <= cell_arfcn <= 1023:
         raise ConfigError(f"--cell {cell_arfcn}: expected an ARFCN 0..1023")
     with contextlib.ExitStack() as stack:
+        detection = None
+        if not no_detect:  # before decoding: a bad profile or baseline fails at once
+            from sdrscan.detection.replay import ReplayDetection
+
+            detection = ReplayDetection(profile, baseline_path)
+            stack.callback(detection.close)
         sources = []
         for p in paths:  # open all first: a bad path fails before minutes of decoding
             sources.append(stack.enter_context(open_from_options(p, fmt, rate, center_freq)))
         total = sum(s.info.num_samples or 0 for s in sources)
+        survey, runs = None, []
         with _Progress(total if all(s.info.num_samples for s in sources) else None) as progress:
-            survey, runs = run_survey(sources, config=ReceiverConfig(band=band), on_progress=progress.advance)
+            for source in sources:  # one at a time: the rules judge the survey after each recording
+                survey, more = run_survey([source], config=ReceiverConfig(band=band), survey=survey,
+                                          on_progress=progress.advance)
+                runs += more
+                if detection is not None:
+                    detection.update(survey)
+        _output(survey, runs, detection, as_json, cell_arfcn)
+
+
+def _output(survey: Survey, runs: list[SourceRun], detection: ReplayDetection | None, as_json: bool,
+            cell_arfcn: int | None) -> None:
+    from sdrscan.cells.display import print_details, print_table
+    from sdrscan.cells.export import cell_json, survey_json
+
     cells = survey.cells()
     shown = cells if cell_arfcn is None else tuple(c for c in cells if c.arfcn == cell_arfcn)
     if cell_arfcn is not None and not shown:
@@ -52,8 +87,11 @@ def replay(paths: tuple[Path, ...], fmt: str | None, rate: float | None, center_
         raise ConfigError(f"--cell {cell_arfcn}: no cell on that ARFCN in this survey (cells on ARFCN: {seen})")
     if as_json:
         out = sys.stdout
+        if detection is not None:
+            for line in detection.json_lines(None if cell_arfcn is None else [c.key for c in shown]):
+                out.write(json.dumps(line) + "\n")
         for c in shown:
-            out.write(json.dumps(cell_json(c)) + "\n")
+            out.write(json.dumps(cell_json(c, **(detection.cell_fields(c) if detection else {}))) + "\n")
         out.write(json.dumps(survey_json(cells, runs, survey.frames, survey.parse_stats.as_dict())) + "\n")
         return
     signal_s = sum(r.stats.duration_s for r in runs)
@@ -62,8 +100,13 @@ def replay(paths: tuple[Path, ...], fmt: str | None, rate: float | None, center_
         return
     if cell_arfcn is not None:
         print_details(shown)
-        return
-    print_table(cells, f"{len(cells)} cell(s) in {len(runs)} recording(s), {signal_s:.2f} s of signal")
+    else:
+        print_table(cells, f"{len(cells)} cell(s) in {len(runs)} recording(s), {signal_s:.2f} s of signal")
+    if detection is not None:
+        from sdrscan.detection.display import print_verdicts
+
+        keys = {c.key for c in shown}
+        print_verdicts({k: v for k, v in detection.engine.verdicts().items() if k in keys}, shown)
 
 
 class _Progress:
