@@ -24,19 +24,19 @@ def _name(c: CellObservation | None, v: CellVerdict) -> str:
 
 
 def verdict_table(verdicts: Mapping[CellKey, CellVerdict], cells: Sequence[CellObservation]) -> Table:
-    """One line per cell, highest score first: identity, power, score, verdict (coloured), rules that fired."""
+    """One line per cell, highest score first: verdict (coloured), score, identity, power, rules that fired."""
     by_key = {c.key: c for c in cells}
     table = Table(title="Detection", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
-    for col in ("ARFCN", "BSIC", "MCC-MNC", "LAC", "CI", "dBFS", "score", "verdict", "rules"):
+    for col in ("verdict", "score", "ARFCN", "BSIC", "MCC-MNC", "LAC", "CI", "dBFS", "rules"):
         table.add_column(col, justify="left" if col in ("MCC-MNC", "verdict", "rules") else "right", no_wrap=True)
     for v in sorted(verdicts.values(), key=lambda v: (-v.score, v.key)):
         c = by_key.get(v.key)
         power = f"{c.power_dbfs.mean:.1f}" if c is not None and c.power_dbfs.n else "-"
         rules = f"image of ARFCN {v.image_of[0]}" if v.image_of is not None else ", ".join(v.rules) or "-"
         ident = v.identity
-        table.add_row(str(v.arfcn), str(v.bsic), ident.plmn or "-", "-" if ident.lac is None else str(ident.lac),
-                      "-" if ident.ci is None else str(ident.ci), power, f"{v.score:g}",
-                      Text(v.verdict.value, style=VERDICT_STYLE[v.verdict]), rules)
+        table.add_row(Text(v.verdict.value, style=VERDICT_STYLE[v.verdict]), f"{v.score:g}", str(v.arfcn), str(v.bsic),
+                      ident.plmn or "-", "-" if ident.lac is None else str(ident.lac),
+                      "-" if ident.ci is None else str(ident.ci), power, rules)
     return table
 
 
