@@ -64,6 +64,10 @@ def record(freq: str, device: str | None, rate: str | None, gain: str | None, pp
     opts = resolve_live(device, rate, gain, ppm, bias_tee, gps)
     center = parse_hz(freq)
     dur = parse_duration(duration) if duration else None
+    max_bytes = parse_size(max_size) if max_size else None
+    max_seconds = parse_duration(max_time) if max_time else None
+    if not prefix.parent.is_dir():
+        raise ConfigError(f"output folder {prefix.parent} does not exist; create it or choose another --out")
     dev, _ = open_first(opts["device"])
     positions = None
     stop = threading.Event()
@@ -78,8 +82,7 @@ def record(freq: str, device: str | None, rate: str | None, gain: str | None, pp
         positions = open_position_source(opts["gps"]) if opts["gps"] else None
         rec = RotatingRecorder(prefix, sample_rate_hz=dev.sample_rate_hz, center_freq_hz=center,
                                hw=dev.info.hw(dev.gain_db, dev.ppm, opts["bias_tee"]),
-                               max_bytes=parse_size(max_size) if max_size else None,
-                               max_seconds=parse_duration(max_time) if max_time else None,
+                               max_bytes=max_bytes, max_seconds=max_seconds,
                                positions=positions.track if positions else None,
                                extra={"sdrscan:gain_db": dev.gain_db, "sdrscan:ppm_correction": dev.ppm,
                                       "sdrscan:crystal_ppm": opts["ppm"]})

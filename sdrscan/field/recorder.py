@@ -68,6 +68,7 @@ class RotatingRecorder:
         self.hw = hw
         self.max_bytes = max_bytes
         self.max_seconds = max_seconds
+        self._max_samples = None if max_seconds is None else max(1, int(round(max_seconds * sample_rate_hz)))
         self.positions = positions
         self.extra = dict(extra or {})
         self.stats = RecordStats()
@@ -105,9 +106,8 @@ class RotatingRecorder:
             room = len(view)
             if self.max_bytes is not None:
                 room = min(room, self.max_bytes - self._file_bytes)
-            if self.max_seconds is not None and self._file_start is not None:
-                left_s = self.max_seconds - (t - self._file_start).total_seconds()
-                room = min(room, max(BYTES_PER_SAMPLE, int(left_s * self.rate) * BYTES_PER_SAMPLE))
+            if self._max_samples is not None:  # by sample count: datetimes only resolve microseconds
+                room = min(room, (self._max_samples - self._file_bytes // BYTES_PER_SAMPLE) * BYTES_PER_SAMPLE)
             room -= room % BYTES_PER_SAMPLE
             if room <= 0:
                 self._close_file()
@@ -119,8 +119,7 @@ class RotatingRecorder:
             view = view[room:]
             t = t + timedelta(seconds=room / BYTES_PER_SAMPLE / self.rate)
             full = self.max_bytes is not None and self._file_bytes >= self.max_bytes
-            old = self.max_seconds is not None and self._file_start is not None and \
-                (t - self._file_start).total_seconds() >= self.max_seconds - 0.5 / self.rate
+            old = self._max_samples is not None and self._file_bytes // BYTES_PER_SAMPLE >= self._max_samples
             if full or old:
                 self._close_file()
 
