@@ -39,7 +39,7 @@ def find_images(cells: Iterable[CellObservation]) -> dict[CellKey, CellKey]:
     return out
 
 if TYPE_CHECKING:
-    from sdrscan.detection.baseline import Baseline
+    from sdrscan.detection.baseline import Baseline, KnownCell
     from sdrscan.detection.profile import Operator, Profile
 
 
@@ -68,6 +68,7 @@ class SurveyView:
         self._by_group: dict[str, tuple[CellObservation, ...]] | None = None
         self._listers: dict[tuple[str, int], tuple[CellObservation, ...]] | None = None
         self._by_source: dict[str, tuple[CellObservation, ...]] | None = None
+        self._known: dict[tuple[object, ...], KnownCell | None] = {}
 
     def __len__(self) -> int:
         return len(self.cells)
@@ -124,6 +125,17 @@ class SurveyView:
         """Peers received on an ARFCN of the cell's own BA list."""
         listed = set(cell.neighbours or ())
         return tuple(c for c in self.peers(cell) if c.arfcn in listed)
+
+    # --- baseline ---------------------------------------------------------------------------------------
+    def known(self, cell: CellObservation) -> KnownCell | None:
+        """The baseline's entry for the cell's global identity (None without a baseline or identity);
+        looked up once per view."""
+        if self.baseline is None or cell.mcc is None or cell.mnc is None or cell.lac is None or cell.ci is None:
+            return None
+        key = (cell.mcc, cell.mnc, cell.lac, cell.ci)
+        if key not in self._known:
+            self._known[key] = self.baseline.lookup(cell.mcc, cell.mnc, cell.lac, cell.ci)
+        return self._known[key]
 
     # --- identity and reception -------------------------------------------------------------------------
     def with_cgi(self, mcc: int | None, mnc: str | None, lac: int | None,

@@ -104,3 +104,28 @@ def test_open_errors(tmp_path: Path) -> None:
     junk.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(ConfigError, match="not an sdrscan baseline"):
         Baseline.open(junk)
+
+
+@pytest.mark.slow
+def test_large_import_is_fast_and_memory_bounded(tmp_path: Path) -> None:
+    """200 000 rows (80 000 GSM) in a child process: seconds, and the peak RSS of a small Python process
+    (bench/bench_baseline_import.py measures a million rows: 8.5 s, 76 MB)."""
+    import subprocess
+    import sys
+
+    csv = tmp_path / "big.csv"
+    with csv.open("w") as f:
+        f.write(HEADER)
+        for i in range(200_000):
+            radio = ("GSM", "LTE", "GSM", "UMTS", "LTE")[i % 5]
+            f.write(f"{radio},460,{i % 3},{1 + i % 4000},{1 + (i * 7919) % 65000},0,116.4,39.9,1000,5,1,0,0,0\n")
+    # VmHWM: the peak RSS of this process image (ru_maxrss would include the forked pytest before exec)
+    code = ("import re, sys, time\nfrom sdrscan.detection.baseline import Baseline\n"
+            "b = Baseline.open(sys.argv[2], create=True)\nt = time.perf_counter()\ns = b.import_csv(sys.argv[1])\n"
+            "hwm = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+            "print(s.imported, s.rows, time.perf_counter() - t, hwm)")
+    out = subprocess.run([sys.executable, "-c", code, str(csv), str(tmp_path / "big.db")], capture_output=True,
+                         text=True, check=True, timeout=300).stdout.split()
+    imported, rows, seconds, rss_kb = int(out[0]), int(out[1]), float(out[2]), int(out[3])
+    assert (imported, rows) == (80_000, 200_000)
+    assert seconds < 20.0 and rss_kb < 120 * 1024, (seconds, rss_kb)

@@ -21,11 +21,9 @@ class CloneIdentitySettings(RuleSettings):
 def _support(cell: CellObservation, survey: SurveyView) -> int:
     """Evidence that this carrier is the planned one: peers listing its ARFCN, plus a trusted survey."""
     points = len(survey.listers(cell))
-    base = survey.baseline
-    if base is not None and None not in (cell.mcc, cell.mnc, cell.lac, cell.ci):
-        known = base.lookup(cell.mcc, cell.mnc, cell.lac, cell.ci)  # type: ignore[arg-type]
-        if known is not None and known.learned and known.arfcn == cell.arfcn:
-            points += 3
+    known = survey.known(cell)
+    if known is not None and known.learned and known.arfcn == cell.arfcn:
+        points += 3
     return points
 
 

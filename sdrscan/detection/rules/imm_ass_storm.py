@@ -48,9 +48,8 @@ class ImmAssStorm(Rule):
         if cell.first_seen is not None:
             firsts = [c.first_seen for c in survey.co_received(cell) if c.first_seen is not None]
             new = bool(firsts) and (cell.first_seen - min(firsts)).total_seconds() >= s.new_after_s
-        base = survey.baseline
-        if base is not None and None not in (cell.mcc, cell.mnc, cell.lac, cell.ci):
-            unknown = base.lookup(cell.mcc, cell.mnc, cell.lac, cell.ci) is None  # type: ignore[arg-type]
+        if survey.baseline is not None and None not in (cell.mcc, cell.mnc, cell.lac, cell.ci):
+            unknown = survey.known(cell) is None
         evidence = {"location_updates": lu, "grants": total, "lu_share": lu / total if total else None,
                     "grants_per_min": cell.ccch.imm_ass_per_min, "new_cell": new, "unknown_to_baseline": unknown,
                     "min_location_updates": s.min_location_updates, "lu_share_threshold": s.lu_share}

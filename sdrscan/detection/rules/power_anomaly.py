@@ -40,15 +40,12 @@ class PowerAnomaly(Rule):
         if cell.power_dbfs.n < s.min_blocks:
             return
         power = cell.power_dbfs.mean
-        base = survey.baseline
-        if base is not None and None not in (cell.mcc, cell.mnc, cell.lac, cell.ci):
-            known = base.lookup(cell.mcc, cell.mnc, cell.lac, cell.ci)  # type: ignore[arg-type]
-            if known is not None and known.power_dbfs is not None and power - known.power_dbfs >= s.baseline_db:
-                yield Finding(Severity.MEDIUM, f"{label(cell)} is received {power - known.power_dbfs:.0f} dB "
-                              "stronger than when the baseline survey measured it.",
-                              {"power_dbfs": power, "baseline_power_dbfs": known.power_dbfs,
-                               "excess_db": power - known.power_dbfs, "baseline_db": s.baseline_db},
-                              tag="baseline")
+        known = survey.known(cell)
+        if known is not None and known.power_dbfs is not None and power - known.power_dbfs >= s.baseline_db:
+            yield Finding(Severity.MEDIUM, f"{label(cell)} is received {power - known.power_dbfs:.0f} dB "
+                          "stronger than when the baseline survey measured it.",
+                          {"power_dbfs": power, "baseline_power_dbfs": known.power_dbfs,
+                           "excess_db": power - known.power_dbfs, "baseline_db": s.baseline_db}, tag="baseline")
         others = [c.power_dbfs.mean for c in survey.cells if c.key != cell.key and c.power_dbfs.n >= s.min_blocks]
         if len(others) >= s.min_cells and power - max(others) >= s.above_all_db:
             yield Finding(Severity.LOW, f"{label(cell)} is received {power - max(others):.0f} dB stronger than "

@@ -51,7 +51,7 @@ class UnknownCell(Rule):
         if base is None or not _complete(cell):
             return
         assert cell.mcc is not None and cell.mnc is not None and cell.lac is not None and cell.ci is not None
-        known = base.lookup(cell.mcc, cell.mnc, cell.lac, cell.ci)
+        known = survey.known(cell)
         if known is not None:
             if known.learned and known.arfcn != cell.arfcn:
                 yield Finding(Severity.MEDIUM, f"{label(cell)} broadcasts the identity of a known cell that a "
@@ -65,7 +65,7 @@ class UnknownCell(Rule):
         peers = [p for p in survey.peers(cell) if _complete(p)]
         if len(peers) < s.min_peers or base.count(cell.mcc, cell.mnc) == 0:
             return  # too little to judge, or the baseline does not cover this network at all
-        known_peers = sum(1 for p in peers if base.lookup(p.mcc, p.mnc, p.lac, p.ci) is not None)  # type: ignore[arg-type]
+        known_peers = sum(1 for p in peers if survey.known(p) is not None)
         coverage = known_peers / len(peers)
         evidence = {"coverage": coverage, "known_peers": known_peers, "peers": len(peers),
                     "baseline_cells_of_network": base.count(cell.mcc, cell.mnc),
