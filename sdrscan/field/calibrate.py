@@ -24,7 +24,7 @@ from sdrscan.errors import DeviceError
 from sdrscan.field.plan import SweepPlan
 from sdrscan.pipeline.carrier import CarrierState
 from sdrscan.pipeline.receiver import Receiver, ReceiverConfig
-from sdrscan.sources.live import BYTES_PER_SAMPLE, LiveDevice, SampleRing, read_samples
+from sdrscan.sources.live import BYTES_PER_SAMPLE, LiveDevice, SampleRing, read_block, read_samples
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def calibrate(device: LiveDevice, plan: SweepPlan, *, min_carriers: int = 2, max
             fed = 0
             block = int(0.05 * rate)
             while fed < hop_s * rate and signal < max_signal_s:
-                x, _ = read_samples(ring, block, read_timeout_s)
+                x, _ = read_block(ring, block, read_timeout_s)
                 rx.process(x)
                 fed += x.size
                 signal += x.size / rate

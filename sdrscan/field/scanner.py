@@ -36,7 +36,7 @@ from sdrscan.field.plan import Hop, SweepPlan
 from sdrscan.gps.fix import Fix, PositionTrack
 from sdrscan.pipeline.receiver import Receiver, ReceiverConfig
 from sdrscan.pipeline.records import CarrierStats, L2Frame
-from sdrscan.sources.live import BYTES_PER_SAMPLE, LiveDevice, SampleRing, StreamClock, read_samples
+from sdrscan.sources.live import BYTES_PER_SAMPLE, LiveDevice, SampleRing, StreamClock, read_block, read_samples
 
 log = logging.getLogger(__name__)
 
@@ -352,7 +352,7 @@ class Scanner:
         error: DeviceError | None = None
         try:
             while True:
-                x, dropped = read_samples(ring, block, self.cfg.read_timeout_s)
+                x, dropped = read_block(ring, block, self.cfg.read_timeout_s)
                 dropped_hop += dropped
                 for f in rx.process(x):
                     progress.add(f)

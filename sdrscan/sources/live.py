@@ -368,6 +368,24 @@ def read_samples(ring: SampleRing, n_samples: int, timeout_s: float) -> tuple[np
     return x, dropped
 
 
+def read_block(ring: SampleRing, n_samples: int, timeout_s: float) -> tuple[np.ndarray, int]:
+    """Exactly ``n_samples`` (gaps zero-filled and included), gathered from as many chunks as it takes.
+
+    The receiver amortises its per-call work over blocks of tens of milliseconds; a dongle's chunks are a
+    few milliseconds long, so they are gathered here first.
+    """
+    parts: list[np.ndarray] = []
+    have = dropped = 0
+    while have < n_samples:
+        x, d = read_samples(ring, n_samples - have, timeout_s)
+        if x.size > n_samples - have:  # a gap larger than what is left: keep the time line, cut the zeros
+            x = x[: n_samples - have]
+        parts.append(x)
+        have += x.size
+        dropped += d
+    return (parts[0] if len(parts) == 1 else np.concatenate(parts)), dropped
+
+
 class LiveSource:
     """An :class:`~sdrscan.sources.base.IQSource` streaming from a live device at one frequency.
 
@@ -410,9 +428,7 @@ class LiveSource:
         offset = 0
         while not self._stop.is_set() and (limit is None or offset < limit):
             want = block_size if limit is None else min(block_size, limit - offset)
-            x, dropped = read_samples(self.ring, want, self.read_timeout_s)
-            if limit is not None and offset + x.size > limit:
-                x = x[: limit - offset]
+            x, dropped = read_block(self.ring, want, self.read_timeout_s)
             if dropped:
                 self.stats.dropped_samples += dropped
                 self._log_drops()

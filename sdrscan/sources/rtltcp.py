@@ -267,7 +267,7 @@ class RtlTcpDevice:
     def _read_loop(self, ring: SampleRing) -> None:
         sock = self._sock
         assert sock is not None
-        buf = bytearray(64 * 1024)
+        buf = bytearray(256 * 1024)
         view = memoryview(buf)
         carry = b""  # an odd byte: half of an I/Q pair
         try:

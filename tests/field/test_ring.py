@@ -133,3 +133,18 @@ def test_stream_clock_counts_signal_time() -> None:
     c.advance(2_400_000, 2.4e6)
     c.advance(1_200_000, 2.4e6)
     assert (c.now() - c.t0).total_seconds() == pytest.approx(1.5)
+
+
+def test_read_block_gathers_chunks_and_keeps_gaps_in_the_count() -> None:
+    from sdrscan.sources.live import read_block
+
+    ring = SampleRing(8192)
+    ring.put(bytes([200, 55]) * 1000)  # 1000 samples
+    ring.put(bytes(8000))  # does not fit: 4000 samples dropped
+    x, dropped = read_block(ring, 1000, 1.0)
+    assert x.size == 1000 and dropped == 0
+    ring.put(bytes([127, 128]) * 1500)  # carries the 4000-sample gap
+    ring.put(bytes([127, 128]) * 500)
+    y, dropped = read_block(ring, 6000, 1.0)
+    assert dropped == 4000 and y.size == 6000  # 4000 zeros stand for the gap, then 2000 real samples
+    assert not np.any(y[:4000]) and np.all(y[4000:] != 0)
