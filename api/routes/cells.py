@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query, Response
 
 from api.deps import StoreDep
 from api.errors import ERROR_RESPONSES
@@ -24,6 +25,12 @@ from api.schemas import (
 from sdrscan.store.records import AlertFilter, CellFilter
 
 router = APIRouter(tags=["cells"])
+
+# The cell listing is what dashboards poll: its JSON is kept per query until the next ingest commit of this
+# process (Store.generation), and at most CACHE_S, so changes written by another process show up too.
+CACHE_S = 1.0
+CACHE_SIZE = 256
+_cache: dict[tuple, tuple[int, float, bytes]] = {}
 
 MAX_ARFCN = 1023
 MAX_OFFSET = 1_000_000_000
@@ -57,8 +64,18 @@ def list_cells(
         raise HTTPException(422, f"arfcn_min={arfcn_min} is above arfcn_max={arfcn_max}")
     flt = CellFilter(tuple(v.value for v in verdict), plmn, mcc, mnc, arfcn_min, arfcn_max, utc(seen_after),
                      utc(seen_before), sort.value)
+    key = (id(store), flt, limit, offset)
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and hit[0] == store.generation and now - hit[1] < CACHE_S:
+        return Response(hit[2], media_type="application/json")  # type: ignore[return-value]
     page = store.list_cells(flt, limit, offset)
-    return CellList(items=[cell_public(r) for r in page.items], total=page.total, limit=limit, offset=offset)
+    body = CellList(items=[cell_public(r) for r in page.items], total=page.total, limit=limit,
+                    offset=offset).model_dump_json().encode()
+    if len(_cache) >= CACHE_SIZE:
+        _cache.clear()
+    _cache[key] = (store.generation, now, body)
+    return Response(body, media_type="application/json")  # type: ignore[return-value]
 
 
 @router.get("/cells/{cell_id}", response_model=CellDetail, summary="One cell in full",

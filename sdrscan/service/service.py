@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ from sdrscan.store.settings import data_dir
 from sdrscan.store.store import Store, open_store
 
 log = logging.getLogger(__name__)
+
+SWITCH_INTERVAL_S = 0.001
 
 
 def identity_key(settings: Settings) -> bytes:
@@ -130,6 +133,9 @@ class Service:
     # --- lifecycle ------------------------------------------------------------------------------------------
     def start(self) -> None:
         if not self.started:
+            # The pipeline thread holds the GIL for long stretches of numerics; a shorter switch interval
+            # (5 ms by default) lets the API threads answer in between, at a small cost to decoding.
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
             self.notifier.start()
             self.worker.start()
             self.started = True

@@ -130,6 +130,8 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._cell_ids: dict[tuple[int, int], int] = {}
+        # Bumped after every ingest commit of this process: readers may cache what they built from the cells.
+        self.generation = 0
 
     @property
     def url(self) -> str:
@@ -278,6 +280,7 @@ class Store:
         except SQLAlchemyError:
             self._cell_ids.clear()
             raise
+        self.generation += 1
         return new_ids
 
     def _upsert_cells(self, conn: Any, batch: IngestBatch, now: datetime) -> None:
@@ -309,7 +312,8 @@ class Store:
                                                set_={**{k: getattr(ex, k) for k in same}, **keep_pos}), rows)
 
     # --- cells ---------------------------------------------------------------------------------------------
-    def list_cells(self, flt: CellFilter | None = None, limit: int = 100, offset: int = 0) -> Page[dict[str, Any]]:
+    def list_cells(self, flt: CellFilter | None = None, limit: int = 100, offset: int = 0, *,
+                   with_params: bool = False) -> Page[dict[str, Any]]:
         flt = flt if flt is not None else CellFilter()
         c = s.cells.c
         conds: list[Any] = []
@@ -338,9 +342,11 @@ class Store:
         if order is None:
             raise ValueError(f"sort {flt.sort!r}; expected threat, arfcn, power or last_seen")
         where = and_(true(), *conds)
+        # A listing does not need the (large) parameter documents: decoding them was most of its cost.
+        cols = [col for col in s.cells.c if col.name != "params"] if not with_params else [s.cells]
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(s.cells).where(where)).scalar_one()
-            rows = conn.execute(select(s.cells).where(where).order_by(*order).limit(limit).offset(offset)).all()
+            rows = conn.execute(select(*cols).where(where).order_by(*order).limit(limit).offset(offset)).all()
         return Page([_row(r) for r in rows], int(total), limit, offset)
 
     def get_cell(self, cell_id: int) -> dict[str, Any] | None:
