@@ -24,6 +24,7 @@ the wall clock when streaming starts and again after each reconnection. Position
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -126,6 +127,7 @@ class HopDone:
     crystal_ppm: float | None  # total crystal error measured on this hop (correction included)
     dropped_samples: int
     stats: tuple[CarrierStats, ...] = ()
+    band_power_dbfs: tuple[tuple[int, float], ...] = ()  # (ARFCN, dBFS in 200 kHz) of the hop's channels
 
     def to_json(self) -> dict[str, object]:
         return {"type": "hop", "sweep": self.sweep, "hop": self.hop.index,
@@ -399,7 +401,10 @@ class Scanner:
         if est is not None and est.carriers_agreeing:
             # The receiver measured what is left after the correction the dongle applies.
             total = ((1 + est.ppm * 1e-6) * (1 + self.correction * 1e-6) - 1) * 1e6
-        yield HopDone(sweep, hop, self.clock.now(), reason, signal_s, decoded_s, carriers, total, dropped, tuple(stats))
+        power = rx.arfcn_power_dbfs()
+        band = tuple((a, power[a]) for a in hop.arfcns if a in power and math.isfinite(power[a]))
+        yield HopDone(sweep, hop, self.clock.now(), reason, signal_s, decoded_s, carriers, total, dropped, tuple(stats),
+                      band)
         if total is not None and est is not None:
             ppm = self.crystal.update(total, est.carriers_agreeing)
             self.stats.crystal_ppm = ppm
