@@ -49,7 +49,8 @@ class Browser:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
             targets = json.load(r)
         page = next(t for t in targets if t.get("type") == "page")
-        self.ws = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10)
+        self._conn = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10)
+        self.ws = self._conn.__enter__()
         self._ids = itertools.count(1)
         self.call("Page.enable")
         self.call("Runtime.enable")
@@ -97,8 +98,8 @@ class Browser:
 
     def close(self) -> None:
         try:
-            if getattr(self, "ws", None) is not None:
-                self.ws.close()
+            if getattr(self, "_conn", None) is not None:
+                self._conn.__exit__(None, None, None)
         finally:
             if self.proc.poll() is None:
                 self.proc.terminate()

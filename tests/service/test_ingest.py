@@ -34,7 +34,7 @@ def test_cells_match_the_scene_truth_and_the_rogue_is_judged_rogue(tmp_path: Pat
     _run(service)
     run = service.store.get_run(run_id)
     assert run["status"] == "done" and run["progress"] == 1.0 and run["frames"] > 0
-    cells = {(c["arfcn"], c["bsic"]): c for c in service.store.list_cells(limit=100).items}
+    cells = {(c["arfcn"], c["bsic"]): c for c in service.store.list_cells(limit=100, with_params=True).items}
     assert set(cells) == {(c["arfcn"], c["bsic"]) for c in truth["cells"]}
     for t in truth["cells"]:
         c = cells[(t["arfcn"], t["bsic"])]
