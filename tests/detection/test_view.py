@@ -35,6 +35,18 @@ def test_off_channel_decode_of_a_strong_neighbour_is_an_image() -> None:
     assert [c.key for c in view.cells] == [(13, 3)] and view.images == {(14, 3): (13, 3)}
 
 
+def test_a_carrier_far_off_its_channel_repeating_a_stronger_cell_is_an_image() -> None:
+    # also seen on a synthesized sweep: the cell of ARFCN 108 decoded on ARFCN 102, measured 262 kHz off
+    others = [cell(a, power=-50.0, freq_offset_hz=measurement(-2830.0 + a)) for a in (99, 121, 124)]
+    real = cell(108, bsic=52, ci=56641, power=-46.2, freq_offset_hz=measurement(-2921.0))
+    ghost = cell(102, bsic=52, ci=56641, power=-60.0, freq_offset_hz=measurement(-261865.0))
+    assert find_images([*others, real, ghost]) == {(102, 52): (108, 52)}
+    other_identity = cell(102, bsic=52, ci=1, power=-60.0, freq_offset_hz=measurement(-261865.0))
+    assert find_images([*others, real, other_identity]) == {}
+    on_channel_clone = cell(102, bsic=52, ci=56641, power=-60.0, freq_offset_hz=measurement(-2700.0))
+    assert find_images([*others, real, on_channel_clone]) == {}
+
+
 def test_a_real_clone_on_the_next_channel_is_not_an_image() -> None:
     real = cell(13, bsic=3, power=-44.0, freq_offset_hz=measurement(-2793.0))
     clone = cell(14, bsic=3, power=-40.0, freq_offset_hz=measurement(150.0))  # its own carrier, stronger

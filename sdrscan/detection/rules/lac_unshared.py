@@ -23,9 +23,10 @@ class LacUnshared(Rule):
     description = (
         "Among the received cells of the same operator that are its neighbours (in its BA list, or listing "
         "it in theirs), none has the cell's LAC. A pseudo base station copies a neighbourhood but keeps its "
-        "own LAC to force location updates. False positives: a real cell at a location-area border whose "
-        "received neighbours all lie across the border; weak alone.")
-    version = 1
+        "own LAC to force location updates. Only when another cell of the operator does use the LAC: a LAC "
+        "nobody else uses is lonesome-lac's finding, not counted twice. False positives: a real cell at a "
+        "location-area border whose received neighbours all lie across the border; weak alone.")
+    version = 2
     settings_model = LacUnsharedSettings
 
     def check(self, cell: CellObservation, survey: SurveyView) -> Iterator[Finding]:
@@ -33,6 +34,8 @@ class LacUnshared(Rule):
         assert isinstance(s, LacUnsharedSettings)
         if cell.lac is None:
             return
+        if not any(p.lac == cell.lac for p in survey.peers(cell)):
+            return  # a lonesome LAC: lonesome-lac says so
         related = {c.key: c for c in survey.neighbours_received(cell) + survey.listers(cell) if c.lac is not None}
         if len(related) < s.min_neighbours or any(c.lac == cell.lac for c in related.values()):
             return

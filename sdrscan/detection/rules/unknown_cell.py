@@ -18,6 +18,7 @@ class UnknownCellSettings(RuleSettings):
     medium_coverage: float = Field(0.9, gt=0.0, le=1.0, description="baseline knows this share of the peers: "
                                                                      "an unknown cell is medium")
     low_coverage: float = Field(0.6, gt=0.0, le=1.0, description="baseline knows this share: low; below: info")
+    weak_snr_db: float = Field(12.0, description="an unknown cell received below this SNR counts one step less")
 
     @model_validator(mode="after")
     def _ordered(self) -> UnknownCellSettings:
@@ -38,10 +39,12 @@ class UnknownCell(Rule):
         "trusted survey). Missing from the baseline is weak evidence alone -- it is the largest source of "
         "false alarms in existing tools -- so the severity falls with how well the baseline covers the "
         "operator's other received cells: medium when it knows at least 90 % of them, low from 60 %, info "
-        "below. A cell the baseline knows on another ARFCN (a trusted survey recorded it) is medium: its "
-        "identity is being broadcast somewhere new. False positives: new or re-planned cells, incomplete "
-        "crowd-sourced data, baselines learned with another receiver or at another place.")
-    version = 1
+        "below, and one step less for a weak cell (SNR below 12 dB: the cell a baseline survey misses most "
+        "easily; a pseudo base station wants to be strong where its victims are). A cell the baseline knows "
+        "on another ARFCN (a trusted survey recorded it) is medium: its identity is being broadcast somewhere "
+        "new. False positives: new or re-planned cells, incomplete crowd-sourced data, baselines learned with "
+        "another receiver or at another place.")
+    version = 2
     settings_model = UnknownCellSettings
 
     def check(self, cell: CellObservation, survey: SurveyView) -> Iterator[Finding]:
@@ -76,5 +79,9 @@ class UnknownCell(Rule):
             severity = Severity.LOW
         else:
             severity = Severity.INFO
+        weak = bool(cell.snr_db.n) and cell.snr_db.mean < s.weak_snr_db
+        if weak and severity > Severity.INFO:
+            severity = Severity(severity - 1)  # a weak cell is the one a baseline survey misses most easily
+        evidence.update({"snr_db": cell.snr_db.mean if cell.snr_db.n else None, "weak_snr_db": s.weak_snr_db})
         yield Finding(severity, f"{label(cell)} is not in the baseline, which knows {known_peers} of the "
                       f"{len(peers)} other cells of its operator received here.", evidence, tag="unknown")

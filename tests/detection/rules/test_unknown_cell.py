@@ -26,6 +26,14 @@ def test_severity_falls_with_baseline_coverage(net: list, known: int, expected: 
     assert f.evidence["known_peers"] == known and f.evidence["coverage"] == pytest.approx(known / 10)
 
 
+def test_weak_unknown_cell_counts_one_step_less(net: list) -> None:
+    base = baseline_of(net)
+    (f,) = findings(UnknownCell(), cell(40, ci=7777, snr=8.0), net, baseline=base)
+    assert f.severity is Severity.LOW and f.evidence["snr_db"] == 8.0
+    (g,) = findings(UnknownCell(), cell(40, ci=7777, snr=8.0), net, baseline=baseline_of(net[:5]))
+    assert g.severity is Severity.INFO
+
+
 def test_known_cell_is_silent(net: list) -> None:
     assert findings(UnknownCell(), net[0], net[1:], baseline=baseline_of(net)) == []
 
