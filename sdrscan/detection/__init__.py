@@ -4,7 +4,9 @@
   store, API and live scanner);
 * :mod:`.rule` -- the ``Rule`` base class; :mod:`.rules` -- one module per rule; :mod:`.registry` -- ``ALL_RULES``;
 * :mod:`.engine` -- ``DetectionEngine(settings, baseline, profile).update(survey, now)``;
-* :mod:`.settings` -- the ``[detection]`` settings section; :mod:`.profile`, :mod:`.baseline`.
+* :mod:`.settings` -- the ``[detection]`` settings section; :mod:`.profile`, :mod:`.baseline`;
+* :mod:`.view` -- what a rule sees (peers, BA-list indexes, receiver images); :mod:`.params` -- field codes in units;
+* :mod:`.replay`, :mod:`.display` -- ``sdrscan replay``'s detection lines and coloured view.
 """
 
 from sdrscan.detection.event import (
