@@ -36,7 +36,8 @@ def live_options(func: Any) -> Any:
     for opt in reversed([
         click.option("--device", default=None, metavar="DEV",
                      help="rtl, rtl:INDEX, rtl:serial=SERIAL or rtltcp://HOST:PORT (default: settings, else rtl)."),
-        click.option("--rate", default=None, metavar="HZ", help="Sample rate (default 2.4M: 2.4 MHz hops)."),
+        click.option("--rate", default=None, metavar="HZ",
+                     help="Sample rate (default 2.4M: hops of 10 channels, 2 MHz)."),
         click.option("--gain", default=None, metavar="DB|auto",
                      help="Tuner gain in dB (nearest step) or auto. Fixed gain keeps powers comparable; "
                           "auto is for quick looks."),
