@@ -5,8 +5,9 @@ Built once per :meth:`~sdrscan.detection.engine.DetectionEngine.update`; indexes
 (China Mobile broadcasts several MNCs), otherwise the same PLMN (MCC + MNC).
 
 Receiver images are set apart: a carrier decoded on ARFCN n whose measured frequency offset puts it on the
-carrier of ARFCN n +- 1 with the same BSIC (a strong neighbour leaking into the channel filter), or more than
-half a channel off its own frequency while repeating a stronger cell's BSIC and identity, is not a cell.
+carrier of ARFCN n +- 1 with the same BSIC (a strong neighbour leaking into the channel filter), or whose
+offset is 20 ppm away from every other carrier's while it repeats a stronger cell's BSIC and identity, is not
+a cell.
 Rules do not judge images and no index contains them (they would look exactly like a clone).
 """
 
@@ -21,20 +22,23 @@ from sdrscan.detection.event import CellKey
 
 CHANNEL_SPACING_HZ = 200e3  # TS 45.005 §2
 IMAGE_TOLERANCE_HZ = 20e3  # measured carrier within this of the neighbouring carrier: an image
+# A BTS is within 0.05 ppm (TS 45.010 §5.1) and the dongle's crystal error is the same for every carrier, so
+# every real carrier shows (nearly) the same offset in ppm; 20 ppm (19 kHz at 950 MHz) is far outside it.
+OFF_CHANNEL_PPM = 20.0
 
 
 def find_images(cells: Iterable[CellObservation]) -> dict[CellKey, CellKey]:
     """Image cell key -> key of the real carrier it repeats (see the module docstring).
 
     Two kinds: (a) the same BSIC on ARFCN n +- 1 whose measured carrier lies within 20 kHz of that stronger
-    neighbour's; (b) a carrier measured more than half a channel (100 kHz) away from its nominal frequency,
-    relative to the median offset of all carriers (the dongle's crystal error is common to all of them; a
-    BTS is within 0.05 ppm, TS 45.010 §5.1), repeating the BSIC and identity of a stronger cell: the
-    receiver decoded that cell's signal on the wrong channel.
+    neighbour's; (b) a carrier whose measured offset differs from the median of all carriers by more than
+    20 ppm (the dongle's crystal error is common to all of them, a BTS is within 0.05 ppm, TS 45.010 §5.1),
+    repeating the BSIC and identity of a stronger cell: the receiver decoded that cell on the wrong channel.
     """
     by_key = {c.key: c for c in cells}
-    measured = sorted(c.freq_offset_hz.mean for c in by_key.values() if c.freq_offset_hz.n)
-    ref = measured[len(measured) // 2] if measured else 0.0
+    ppm = {k: 1e6 * c.freq_offset_hz.mean / c.freq_hz for k, c in by_key.items() if c.freq_offset_hz.n and c.freq_hz}
+    ordered = sorted(ppm.values())
+    ref = ordered[len(ordered) // 2] if ordered else 0.0
     out: dict[CellKey, CellKey] = {}
     for c in by_key.values():
         if not c.freq_offset_hz.n:
@@ -46,7 +50,7 @@ def find_images(cells: Iterable[CellObservation]) -> dict[CellKey, CellKey]:
             # c's measured carrier, seen from the neighbouring channel: offset - step * 200 kHz
             if abs(c.freq_offset_hz.mean - step * CHANNEL_SPACING_HZ - real.freq_offset_hz.mean) <= IMAGE_TOLERANCE_HZ:
                 out[c.key] = real.key
-        if c.key in out or abs(c.freq_offset_hz.mean - ref) <= CHANNEL_SPACING_HZ / 2:
+        if c.key in out or c.key not in ppm or abs(ppm[c.key] - ref) <= OFF_CHANNEL_PPM:
             continue
         same = [o for o in by_key.values() if o.key != c.key and o.bsic == c.bsic and o.power_dbfs.n
                 and o.power_dbfs.mean > c.power_dbfs.mean and (c.mcc, c.mnc, c.lac, c.ci) in (

@@ -664,7 +664,7 @@ def learn_baseline(seed: int, sites: tuple[int, int]) -> Any:
 
 
 def judge(net: Network, *, seed: int, captures: Sequence[Capture] | None = None, baseline: Any = None,
-          profile: str | None = "china", rf: bool = False, settings: Any = None) -> Outcome:
+          profile: Any = "china", rf: bool = False, settings: Any = None) -> Outcome:
     """Survey ``net`` (frame level or RF), updating the engine after every capture, as ``sdrscan replay`` does."""
     from sdrscan.detection.engine import DetectionEngine
     from sdrscan.detection.event import Event, VerdictChange

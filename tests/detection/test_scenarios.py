@@ -8,10 +8,13 @@ survey); each trait-alone rogue is seen by its rule. CI runs a few seeds (about 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from sdrscan.detection.event import Severity
+from sdrscan.detection.profile import Profile, load_profile
 from tests.detection.scenario import (
     NEEDS_BASELINE,
     NEEDS_LONG_SURVEY,
@@ -83,6 +86,13 @@ def test_classic_carries_its_evidence() -> None:
     assert boost.severity is Severity.HIGH and boost.evidence["cro"] == 63 and boost.evidence["boost_db"] == 126
 
 
+def _profile_with_nccs(nccs: tuple[tuple[int, ...], ...]) -> Profile:
+    """The China profile, told each operator's NCCs (the generated network's)."""
+    china = load_profile("china")
+    ops = tuple(replace(op, nccs=n) for op, n in zip(china.operators, nccs, strict=True))
+    return replace(china, operators=ops)
+
+
 @pytest.mark.parametrize("trait", sorted(TRAITS))
 def test_each_trait_is_seen_by_its_rule(trait: str) -> None:
     seed = 1000 + sorted(TRAITS).index(trait)
@@ -90,7 +100,10 @@ def test_each_trait_is_seen_by_its_rule(trait: str) -> None:
     caps = sweep(LONG_PASSES, LONG_GAP_S) if trait in NEEDS_LONG_SURVEY else sweep(2)
     rogue = apply_trait(net, trait, np.random.default_rng([seed, 9]), survey_s=caps[-1].start_s)
     base = learn_baseline(seed, SIZES["medium"]) if trait in NEEDS_BASELINE else None
-    o = judge(net, seed=seed, captures=caps, baseline=base)
+    # An unusual NCC is certain only against the operators' NCC lists; learned from the survey it is seen
+    # about half the time (docs/rules.md) -- that path has its unit tests and its measured recall.
+    profile: Profile | str = _profile_with_nccs(net.nccs) if trait == "odd_ncc" else "china"
+    o = judge(net, seed=seed, captures=caps, baseline=base, profile=profile)
     assert rogue.key in o.rogues or trait == "identity_change", f"{trait}: rogue not received"
     key = next(iter(o.rogues))
     fired = {e.rule for e in o.events_on(key) if e.severity >= Severity.LOW}

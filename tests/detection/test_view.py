@@ -45,6 +45,10 @@ def test_a_carrier_far_off_its_channel_repeating_a_stronger_cell_is_an_image() -
     assert find_images([*others, real, other_identity]) == {}
     on_channel_clone = cell(102, bsic=52, ci=56641, power=-60.0, freq_offset_hz=measurement(-2700.0))
     assert find_images([*others, real, on_channel_clone]) == {}
+    # and the rogue's content decoded on ARFCN 53 at +56 kHz (cap06 of the stealthy RF scenario, seed 2)
+    rogue = cell(62, bsic=12, ci=31243, power=-40.7, freq_offset_hz=measurement(-2887.0))
+    ghost = cell(53, bsic=12, ci=31243, power=-55.5, freq_offset_hz=measurement(56408.0))
+    assert find_images([*others, real, rogue, ghost]) == {(53, 12): (62, 12)}
 
 
 def test_a_real_clone_on_the_next_channel_is_not_an_image() -> None:
