@@ -75,7 +75,8 @@ def bench_sweep(seeds: int) -> list[dict]:
                     when = scanner.stats.signal_s
         server.stop()
         rows.append({"seed": 100 + seed, "ppm": ppm, "cells_complete": len(complete & truth), "cells": len(truth),
-                     "phantoms": len(complete - truth), "all_complete_at_s": when,
+                     "phantoms": len(complete - truth),
+                     "all_complete_at_s": None if when is None else round(when, 2),
                      "sweep_signal_s": round(scanner.stats.signal_s, 2), "hops": scanner.stats.hops,
                      "reasons": reasons, "crystal_ppm": round(scanner.stats.crystal_ppm or 0.0, 3),
                      "wall_s": round(time.perf_counter() - wall0, 1), "cpu_s_incl_sim": round(_cpu() - cpu0, 1)})

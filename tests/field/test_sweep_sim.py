@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,7 @@ from sdrscan.field.scanner import CrystalUpdate, FieldFrame, HopDone, HopStart
 from sdrscan.field.session import ScanSession
 from sdrscan.gps.fix import Fix, PositionTrack
 from sdrscan.sim.drive import parse_drive
+from sdrscan.sources.live import tuner_by_name
 from tests.field.simrig import scene_cells, start_rig
 
 
@@ -96,3 +99,24 @@ def test_frames_carry_the_position_of_the_moving_receiver() -> None:
         assert f.position.lat_deg == pytest.approx(st.lat_deg, abs=5e-5)  # ~5 m
         assert f.position.lon_deg == pytest.approx(st.lon_deg, abs=1e-4)
     assert [f.time for f in frames if f.hop == 0] == sorted(f.time for f in frames if f.hop == 0)
+
+
+@pytest.mark.slow
+def test_dcs1800_with_an_e4000_dongle(tmp_path: Path) -> None:
+    """An E4000 reaches DCS1800; ARFCNs 512-810 are resolved as DCS1800 (not PCS1900) from the hop's band."""
+    scene = tmp_path / "dcs.json"
+    cells = [{"arfcn": 600, "power_db": -25, "bsic": 10}, {"arfcn": 603, "power_db": -30, "bsic": 11},
+             {"arfcn": 812, "power_db": -28, "bsic": 12}]
+    scene.write_text(json.dumps({"snr": 30, "cells": cells}))
+    rig = start_rig(ppm=-22.0, scene=scene, tuner="E4000")
+    plan = plan_sweep("DCS1800", tuner=tuner_by_name("E4000"))
+    wanted = {c["arfcn"] for c in cells}
+    plan = dataclasses.replace(plan, hops=tuple(h for h in plan.hops if wanted & set(h.arfcns)))
+    found = set()
+    try:
+        for ev in rig.scanner(plan).run(sweeps=1):
+            if isinstance(ev, HopDone):
+                found |= {(c.arfcn, c.bsic) for c in ev.carriers if c.complete}
+    finally:
+        rig.close()
+    assert found == {(c["arfcn"], c["bsic"]) for c in cells}
