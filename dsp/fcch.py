@@ -99,12 +99,14 @@ class FcchFix:
 
 
 def refine_fcch(y: np.ndarray, sample_rate_hz: float, sps: int, lo: int, hi: int,
-                freq_guess_hz: float = 0.0, nfft: int = 4096) -> FcchFix | None:
+                freq_guess_hz: float = 0.0, nfft: int = 4096, max_dev_hz: float = 5e3) -> FcchFix | None:
     """Locate an FCCH burst starting in ``[lo, hi)`` of a channel stream centred on the carrier.
 
     The stream is de-rotated by the tone frequency (67.708 kHz + ``freq_guess_hz``) so the burst becomes
     DC; the start maximises the sliding sum over 148 symbols, then an FFT of that segment gives the
-    frequency to a few tens of Hz.
+    frequency to a few tens of Hz. The tone is looked for only within ``max_dev_hz`` of the guess: a channel
+    stream also holds the edges of its neighbours, and a strong neighbour's FCCH (200 kHz away) must never
+    be taken for this carrier's.
     """
     length = BURST_BITS * sps
     lo = max(0, lo)
@@ -123,7 +125,9 @@ def refine_fcch(y: np.ndarray, sample_rate_hz: float, sps: int, lo: int, hi: int
     padded = np.zeros(nfft, np.complex128)
     padded[: burst.size] = burst
     spec = np.abs(_fft.fft(padded)) ** 2
-    k = int(np.argmax(spec))
+    bins = np.fft.fftfreq(nfft, 1.0 / sample_rate_hz)
+    window = np.flatnonzero(np.abs(bins) <= max_dev_hz)
+    k = int(window[np.argmax(spec[window])])
     delta = 0.0
     a, b, c = (float(np.log(spec[(k + d) % nfft] + 1e-30)) for d in (-1, 0, 1))
     den = a - 2 * b + c

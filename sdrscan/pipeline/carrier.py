@@ -433,7 +433,8 @@ class CarrierReceiver:
                 continue
             p = self.timing.predict(f)
             fix = refine_fcch(self.buf, self.geo.out_rate_hz, self._sps, int(p) - 3 * self._sps - self.buf_start,
-                              int(p) + 3 * self._sps - self.buf_start, self.freq.freq_hz, nfft=1024)
+                              int(p) + 3 * self._sps - self.buf_start, self.freq.freq_hz, nfft=1024,
+                              max_dev_hz=1500.0)
             if fix is not None and fix.quality >= _FCCH_MIN_QUALITY:
                 self.freq.add_fcch(fix.freq_offset_hz)
 

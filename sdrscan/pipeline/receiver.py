@@ -65,6 +65,7 @@ class Receiver:
         self.on_sync = on_sync
         self.carriers: list[CarrierReceiver] = []
         self.retired: list[CarrierStats] = []
+        self.copies_dropped = 0  # carriers dropped as copies of another (see _dedupe)
         self.crystal: CrystalEstimate | None = None
         self.samples_in = 0
         self._acq: list[np.ndarray] | None = []
@@ -221,19 +222,41 @@ class Receiver:
         return frames
 
     def _dedupe(self) -> None:
-        """Drop abandoned candidates, and a second receiver that locked onto a carrier already tracked."""
+        """Drop abandoned candidates, and carriers that are copies of another locked carrier.
+
+        A copy has the same BSIC and its bursts arrive at the same instants (same FN at the same sample, to
+        a few samples): it is the same transmission seen twice, not a second cell. That happens when two
+        candidate tones lead to one cell, and when a strong cell leaves distortion products elsewhere in the
+        band (an 8-bit dongle at too low a gain quantises a weak band into spurs): a clone rule must never
+        see such a copy. Independent BTS never share a frame clock to the microsecond, even a cloned cell.
+        The weaker of the two is dropped.
+        """
         keep: list[CarrierReceiver] = []
         for c in self.carriers:
             if c.state is CarrierState.ABANDONED:
                 if c.stats.locks:
                     self.retired.append(c.stats)
                 continue
-            twin = next((k for k in keep if k.state is CarrierState.SYNCHRONIZED and c.bsic is not None
-                         and k.bsic == c.bsic and k.geo.arfcn == c.geo.arfcn), None)
-            if twin is not None and c.state is CarrierState.SYNCHRONIZED:
+            twin = next((k for k in keep if self._same_transmission(k, c)), None)
+            if twin is None:
+                keep.append(c)
                 continue
-            keep.append(c)
+            weaker = c if c.stats.power_dbfs <= twin.stats.power_dbfs else twin
+            log.info("ARFCN %d (BSIC %s) is a copy of ARFCN %d: dropped", weaker.geo.arfcn, weaker.bsic,
+                     (twin if weaker is c else c).geo.arfcn)
+            self.copies_dropped += 1
+            if weaker is twin:
+                keep[keep.index(twin)] = c
         self.carriers = keep
+
+    @staticmethod
+    def _same_transmission(a: CarrierReceiver, b: CarrierReceiver) -> bool:
+        # A carrier that lost lock keeps its timing model, which extrapolates well over seconds.
+        if (a.stats.locks == 0 or b.stats.locks == 0 or a.bsic is None or a.bsic != b.bsic
+                or a.timing is None or b.timing is None):
+            return False
+        fn = max(a.next_fn, b.next_fn)
+        return abs(a.timing.predict(fn) - b.timing.predict(fn)) < 4 * a.geo.sps
 
     def _remember(self, x: np.ndarray) -> None:
         self._recent.append(x)
