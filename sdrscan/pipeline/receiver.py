@@ -206,9 +206,24 @@ class Receiver:
         for c in self.carriers:
             if c.state is CarrierState.ABANDONED:
                 continue
-            frames.extend(self._emit(c, c.feed(self.chan.extract(c.geo.centre_bin))))
+            locks = c.stats.locks
+            out = c.feed(self.chan.extract(c.geo.centre_bin))
+            if c.stats.locks > locks and self._is_copy(c):
+                continue  # dropped before any of its frames leaves the receiver
+            frames.extend(self._emit(c, out))
         self._dedupe()
         return frames
+
+    def _is_copy(self, c: CarrierReceiver) -> bool:
+        """A carrier that just locked onto a transmission another, stronger carrier already tracks."""
+        for k in self.carriers:
+            if k is not c and self._same_transmission(k, c) and k.stats.power_dbfs >= c.stats.power_dbfs:
+                log.info("ARFCN %d (BSIC %s) is a copy of ARFCN %d: dropped", c.geo.arfcn, c.bsic, k.geo.arfcn)
+                self.copies_dropped += 1
+                c.state = CarrierState.ABANDONED
+                c.stats.locks = 0  # not a cell: never reported
+                return True
+        return False
 
     def _emit(self, carrier: CarrierReceiver, frames: list[L2Frame]) -> list[L2Frame]:
         if carrier.sync_events:

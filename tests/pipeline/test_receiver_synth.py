@@ -157,3 +157,16 @@ def test_carriers_near_either_band_edge(offset_hz: float) -> None:
     x, truth = synthesize_array(sc, seed=12)
     frames, _ = decode(x, sc.rate_hz, sc.fc_hz)
     check(truth, frames, 0.85)
+
+
+def test_a_copy_of_a_cell_elsewhere_in_the_band_is_not_a_second_cell() -> None:
+    # An 8-bit dongle at too low a gain, or an IQ-imbalance image, shows a strong cell again elsewhere:
+    # same BSIC, same bursts at the same instants. It must come out once, or a clone rule would fire.
+    sc = scene([CELL], rate=2.4e6, fc=935.2e6 + 0.2e6 * (CELL["arfcn"] - 1) - 400e3)
+    x, truth = synthesize_array(sc, seed=13)
+    t = np.arange(x.size) / sc.rate_hz
+    copy = 0.1 * x * np.exp(-2j * np.pi * 800e3 * t)  # -20 dB, 800 kHz lower: ARFCN 58
+    frames, rx = decode((x + copy).astype(np.complex64), sc.rate_hz, sc.fc_hz)
+    check(truth, frames, 0.85)
+    assert [s.arfcn for s in rx.carrier_stats()] == [CELL["arfcn"]]
+    assert rx.copies_dropped >= 1
