@@ -110,6 +110,7 @@ def test_a_stalled_server_is_timed_out_and_reconnected() -> None:
     assert sum(1 for e in events if isinstance(e, HopDone) and e.reason == "complete") == 2
 
 
+@pytest.mark.slow
 def test_a_slow_consumer_drops_samples_and_says_so() -> None:
     rig = start_rig(realtime=True)
     plan = _plan(1)

@@ -108,6 +108,7 @@ def test_dcs1800_with_an_r820t_dongle_is_refused_plainly() -> None:
     assert "DCS1800" in line and "1766 MHz" in line and "R820T" in line and "E4000" in line
 
 
+@pytest.mark.slow
 def test_bad_device_values_are_one_line(tmp_path: Path) -> None:
     for device, want in (("usb:0", "expected rtl"), ("rtltcp://nowhere:99999", "rtltcp://HOST:PORT"),
                          (f"rtltcp://127.0.0.1:{_free_port()}", "cannot connect to rtl_tcp")):

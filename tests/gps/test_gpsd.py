@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import threading
@@ -155,7 +156,8 @@ def test_gpsd_python_client_reads_the_fake() -> None:
 def test_client_reads_real_gpsd(tmp_path: Path) -> None:
     """gpsfake (gpsd-clients) runs the real gpsd on a pseudo-terminal fed from an NMEA log."""
     tool = require_tool("gpsfake", "gpsd-clients")
-    require_tool("gpsd", "gpsd")
+    if shutil.which("gpsd") is None and not Path("/usr/sbin/gpsd").exists():
+        pytest.skip("gpsd not installed: apt-get install gpsd (gpsfake runs it)")
     log = tmp_path / "drive.nmea"
     truth = {t: (lat, lon, alt) for t, lat, lon, alt in write_log(log, 60)}
     with socket.socket() as s:
