@@ -151,10 +151,15 @@ def assign_arfcn(freq_hz: float, ppm: float) -> tuple[int, str] | None:
     return downlink_hz_to_arfcn(freq_hz * (1.0 + ppm * 1e-6), tolerance_hz=CHANNEL_SPACING_HZ / 2)
 
 
-def estimate_crystal(observed_hz: list[float], max_ppm: float = 60.0) -> CrystalEstimate | None:
+def estimate_crystal(observed_hz: list[float], max_ppm: float = 60.0, prior_ppm: float | None = None,
+                     prior_tolerance_ppm: float = 3.0) -> CrystalEstimate | None:
     """Jointly fit one crystal error to all carriers: each carrier's offset from the GSM raster, tried for
     the nearest and the two neighbouring raster positions, votes for a ppm; the value most carriers agree
     on (within 1.5 ppm) wins. With one carrier the nearest raster position is taken.
+
+    A ``prior_ppm`` (from ``sdrscan calibrate`` or the previous hop of a sweep) keeps only votes within
+    ``prior_tolerance_ppm`` of it: at 1.8 GHz, 50 ppm is 92 kHz, so a lone carrier's raster position is
+    ambiguous without one.
     """
     if not observed_hz:
         return None
@@ -164,6 +169,8 @@ def estimate_crystal(observed_hz: list[float], max_ppm: float = 60.0) -> Crystal
         for k in (n - 1, n, n + 1):
             raster = k * CHANNEL_SPACING_HZ
             ppm = (raster - f) / f * 1e6  # true = observed * (1 + ppm)
+            if prior_ppm is not None and abs(ppm - prior_ppm) > prior_tolerance_ppm:
+                continue
             if abs(ppm) <= max_ppm:
                 votes.append((ppm, i))
     best: CrystalEstimate | None = None

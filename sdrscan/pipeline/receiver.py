@@ -42,6 +42,7 @@ class ReceiverConfig:
     fcch_threshold: float = 18.0
     max_carriers: int = 48
     band: str | None = None  # resolves ARFCN 512-810 (DCS1800 unless "PCS1900")
+    crystal_ppm: float | None = None  # known receiver crystal error (calibrate, previous hop), as a prior
 
 
 class Receiver:
@@ -153,7 +154,8 @@ class Receiver:
         half = self.plan.usable_offset_hz()
         found = search_carriers(x, self.sample_rate_hz, self.cfg.fcch_threshold, max_offset_hz=half)
         periodic = [c for c in found if len(c.events) >= 2]
-        est = estimate_crystal([self.center_freq_hz + c.offset_hz for c in (periodic or found[:1])])
+        est = estimate_crystal([self.center_freq_hz + c.offset_hz for c in (periodic or found[:1])],
+                               prior_ppm=self.cfg.crystal_ppm)
         if est is not None and (self.crystal is None or est.carriers_agreeing >= self.crystal.carriers_agreeing):
             self.crystal = est
         for cand in found:
@@ -168,7 +170,7 @@ class Receiver:
                    for c in self.carriers if c.state is not CarrierState.ABANDONED)
 
     def _add_carrier(self, cand: CarrierCandidate, stream_index: int | None) -> None:
-        ppm = self.crystal.ppm if self.crystal else 0.0
+        ppm = self.crystal.ppm if self.crystal else (self.cfg.crystal_ppm or 0.0)
         absolute = self.center_freq_hz + cand.offset_hz
         hit = assign_arfcn(absolute, ppm)
         if hit is None:

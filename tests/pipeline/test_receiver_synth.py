@@ -170,3 +170,16 @@ def test_a_copy_of_a_cell_elsewhere_in_the_band_is_not_a_second_cell() -> None:
     check(truth, frames, 0.85)
     assert [s.arfcn for s in rx.carrier_stats()] == [CELL["arfcn"]]
     assert rx.copies_dropped >= 1
+
+
+def test_a_known_crystal_error_resolves_a_lone_dcs_carrier() -> None:
+    # At 1.85 GHz, 45 ppm is 83 kHz: alone, the carrier looks closer to the next channel down's raster.
+    cell = dict(CELL, arfcn=700, mcc=262, mnc="02")
+    sc = scene([cell], rate=2.4e6, ppm=45.0)
+    x, truth = synthesize_array(sc, seed=14)
+    from sdrscan.pipeline.receiver import ReceiverConfig
+
+    rx = Receiver(sc.rate_hz, sc.fc_hz, ReceiverConfig(crystal_ppm=44.0))
+    frames = rx.process(x) + rx.finish()
+    check(truth, frames, 0.85)
+    assert [s.arfcn for s in rx.carrier_stats()] == [700]
