@@ -105,8 +105,10 @@ def test_a_stalled_server_is_timed_out_and_reconnected() -> None:
                 threading.Timer(1.0, rig.server.stall, args=(False,)).start()
     finally:
         rig.close()
-    (gap,) = [e for e in events if isinstance(e, DeviceGap)]
-    assert "stalled" in gap.reason or "no samples" in gap.reason
+    # A reconnection may land while the server is still stalled (on a loaded machine it does): each
+    # timeout is then a gap of its own, and every one of them must name the stall.
+    gaps = [e for e in events if isinstance(e, DeviceGap)]
+    assert gaps and all("stalled" in g.reason or "no samples" in g.reason for g in gaps)
     assert sum(1 for e in events if isinstance(e, HopDone) and e.reason == "complete") == 2
 
 

@@ -82,6 +82,10 @@ def test_a_dropped_client_sees_a_device_error_and_can_come_back(server: RtlTcpSe
     ring = SampleRing(1 << 20, overflow="block")
     dev.start(ring)
     read_samples(ring, 50_000, 5.0)
+    # Commands and samples travel on different threads: wait until the tuning has landed before the drop.
+    deadline = time.monotonic() + 5.0
+    while server.dongle.state.center_freq_hz != 947.1e6 and time.monotonic() < deadline:
+        time.sleep(0.01)
     t_before = server.dongle.world_time_s
     server.drop_client()
     with pytest.raises(DeviceError, match="closed the connection|connection broke"):
