@@ -7,13 +7,14 @@ hysteresis and offsets in dB, RXLEV in dBm).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from sdrscan.cells.model import PARAMETER_NAMES, CellObservation, FieldValue
 
@@ -65,7 +66,7 @@ def _console(stderr: bool = False) -> Console:
     return console if console.is_terminal else Console(stderr=stderr, width=160)
 
 
-def _row(c: CellObservation) -> dict[str, str]:
+def _row(c: CellObservation, verdict: str) -> dict[str, str]:
     ccch = "-" if c.ccch_conf is None else ("comb" if c.ccch_conf == 1 else f"sep/{c.bs_ag_blks_res}")
     return {
         "ARFCN": str(c.arfcn), "BSIC": str(c.bsic), "MCC-MNC": c.plmn or "-", "LAC": _v(c.lac), "CI": _v(c.ci),
@@ -74,7 +75,8 @@ def _row(c: CellObservation) -> dict[str, str]:
         "T3212": _v(c.t3212), "CRO": _v(c.cro), "GPRS": _v(c.gprs),
         "nbrs": "-" if c.neighbours is None else str(len(c.neighbours)),
         "pag/min": _f(c.ccch.paging_blocks_per_min, ".0f"), "IA/min": _f(c.ccch.imm_ass_per_min, ".1f"),
-        "IMSI%": _f(100 * c.ccch.imsi_share, ".0f"), "changes": str(c.changes_total), "verdict": "ok",
+        "IMSI%": _f(100 * c.ccch.imsi_share, ".0f"), "changes": str(c.changes_total),
+        "verdict": verdict,
     }
 
 
@@ -85,21 +87,38 @@ NARROW_COLUMNS = ("ARFCN", "BSIC", "MCC-MNC", "LAC", "CI", "dBFS", "SNR", "ok/ba
 NARROW_BELOW = 140  # characters
 
 
-def cell_table(cells: Sequence[CellObservation], title: str, width: int = 160) -> Table:
-    """One line per cell, strongest first (everything else is in the details view)."""
+# Most threatening first; "-" (detection off) sorts with ok.
+_THREAT = {"rogue": 0, "suspicious": 1}
+_VERDICT_STYLE = {"rogue": "bold white on red", "suspicious": "bold black on yellow", "ok": "green"}
+
+
+def cell_table(cells: Sequence[CellObservation], title: str, width: int = 160,
+               verdicts: Mapping[tuple[int, int], str] | None = None) -> Table:
+    """One line per cell, most threatening then strongest first (everything else is in the details view).
+
+    ``verdicts`` maps (ARFCN, BSIC) to the detection engine's verdict; without it (detection off) the
+    column shows "-".
+    """
     cols = COLUMNS if width >= NARROW_BELOW else NARROW_COLUMNS
     table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
     for col in cols:
         table.add_column(col, justify="left" if col in ("MCC-MNC", "CCCH", "verdict") else "right", no_wrap=True)
-    for c in sorted(cells, key=lambda c: -(c.power_dbfs.mean if c.power_dbfs.n else -1e9)):
-        row = _row(c)
+    judged = verdicts or {}
+
+    def order(c: CellObservation) -> tuple[int, float]:
+        return _THREAT.get(judged.get(c.key, "-"), 2), -(c.power_dbfs.mean if c.power_dbfs.n else -1e9)
+
+    for c in sorted(cells, key=order):
+        verdict = judged.get(c.key, "-")
+        row: dict[str, str | Text] = {**_row(c, verdict), "verdict": Text(verdict, _VERDICT_STYLE.get(verdict, ""))}
         table.add_row(*(row[k] for k in cols))
     return table
 
 
-def print_table(cells: Sequence[CellObservation], title: str, *, stderr: bool = False) -> None:
+def print_table(cells: Sequence[CellObservation], title: str, *, stderr: bool = False,
+                verdicts: Mapping[tuple[int, int], str] | None = None) -> None:
     console = _console(stderr)
-    console.print(cell_table(cells, title, console.width))
+    console.print(cell_table(cells, title, console.width, verdicts))
 
 
 def _kv_table(title: str, rows: list[tuple[str, str, str]]) -> Table:

@@ -101,7 +101,9 @@ def _output(survey: Survey, runs: list[SourceRun], detection: ReplayDetection | 
     if cell_arfcn is not None:
         print_details(shown)
     else:
-        print_table(cells, f"{len(cells)} cell(s) in {len(runs)} recording(s), {signal_s:.2f} s of signal")
+        judged = None if detection is None else {k: v.verdict.value for k, v in detection.engine.verdicts().items()}
+        print_table(cells, f"{len(cells)} cell(s) in {len(runs)} recording(s), {signal_s:.2f} s of signal",
+                    verdicts=judged)
     if detection is not None:
         from sdrscan.detection.display import print_verdicts
 

@@ -192,7 +192,8 @@ def _summary(session: Any, scanner: Any, as_json: bool, interrupted: bool, cpu_s
         sys.stdout.write(json.dumps(summary) + "\n")
         return
     if cells:
-        print_table(cells, f"{len(cells)} cell(s), {st.sweeps} sweep(s), {st.signal_s:.1f} s of signal")
+        print_table(cells, f"{len(cells)} cell(s), {st.sweeps} sweep(s), {st.signal_s:.1f} s of signal",
+                    verdicts={k: v.verdict.value for k, v in verdicts.items()} if session.engine else None)
     else:
         click.echo(f"no GSM cell decoded in {st.signal_s:.1f} s of signal")
     crystal = "" if st.crystal_ppm is None else f", crystal {st.crystal_ppm:+.2f} ppm"
@@ -234,4 +235,6 @@ class _Display:
         line = Text(f"{self.status} | {st.signal_s:.0f} s signal, {st.frames} frames, "
                     f"{st.dropped_samples} dropped, ppm {scanner.correction:+d}")
         cells = self.session.survey.cells()
-        self.live.update(Group(line, cell_table(cells, f"{len(cells)} cell(s)")) if cells else line)
+        engine = self.session.engine
+        judged = None if engine is None else {k: v.verdict.value for k, v in engine.verdicts().items()}
+        self.live.update(Group(line, cell_table(cells, f"{len(cells)} cell(s)", verdicts=judged)) if cells else line)

@@ -28,7 +28,9 @@ def verdict_table(verdicts: Mapping[CellKey, CellVerdict], cells: Sequence[CellO
     by_key = {c.key: c for c in cells}
     table = Table(title="Detection", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False, collapse_padding=True)
     for col in ("verdict", "score", "ARFCN", "BSIC", "MCC-MNC", "LAC", "CI", "dBFS", "rules"):
-        table.add_column(col, justify="left" if col in ("MCC-MNC", "verdict", "rules") else "right", no_wrap=True)
+        # Every column but the rule list keeps its width; the list wraps on narrow terminals.
+        table.add_column(col, justify="left" if col in ("MCC-MNC", "verdict", "rules") else "right",
+                         no_wrap=col != "rules", min_width=12 if col == "rules" else None)
     for v in sorted(verdicts.values(), key=lambda v: (-v.score, v.key)):
         c = by_key.get(v.key)
         power = f"{c.power_dbfs.mean:.1f}" if c is not None and c.power_dbfs.n else "-"
@@ -62,7 +64,9 @@ def explanations(verdicts: Mapping[CellKey, CellVerdict], cells: Sequence[CellOb
 
 def print_verdicts(verdicts: Mapping[CellKey, CellVerdict], cells: Sequence[CellObservation], *,
                    console: Console | None = None) -> None:
-    console = console if console is not None else Console()
+    if console is None:
+        console = Console()
+        console = console if console.is_terminal else Console(width=160)  # pipes and files: no 80-column wrap
     console.print(verdict_table(verdicts, cells))
     flagged = sum(1 for v in verdicts.values() if v.verdict is not Verdict.OK)
     if flagged:

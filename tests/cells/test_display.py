@@ -45,3 +45,18 @@ def test_meaning_of_codes() -> None:
     assert meaning("temporary_offset", 7) == "infinity" and meaning("penalty_time", 31) == "CRO subtracted"
     assert meaning("penalty_time", 0) == "20 s" and meaning("ac", 0b10000000001) == "classes 0 10"
     assert meaning("max_retrans", 9) == "" and meaning("lac", 5) == "" and meaning("t3212", None) == ""
+
+
+def test_table_shows_the_engines_verdicts_most_threatening_first() -> None:
+    s = Survey()
+    strong = s.tracker(30, 1, 941e6)
+    weak = s.tracker(62, 5, 947e6)
+    for tracker, dbfs in ((strong, -20.0), (weak, -40.0)):
+        tracker.power.add(dbfs)
+    cells = [strong.snapshot(), weak.snapshot()]
+    rows = [line.split() for line in _render(cell_table(cells, "t", 160, {(62, 5): "rogue", (30, 1): "ok"}))
+            .splitlines() if line.split()[:1] in (["30"], ["62"])]
+    assert [(r[0], r[-1]) for r in rows] == [("62", "rogue"), ("30", "ok")]  # the rogue leads despite -40 dBFS
+    plain = [line.split() for line in _render(cell_table(cells, "t", 160)).splitlines()
+             if line.split()[:1] in (["30"], ["62"])]
+    assert [(r[0], r[-1]) for r in plain] == [("30", "-"), ("62", "-")]  # detection off: strongest first
