@@ -36,6 +36,7 @@ from sdrscan.detection.event import (
     CellVerdict,
     Contribution,
     Event,
+    Severity,
     Verdict,
     VerdictChange,
 )
@@ -188,7 +189,9 @@ class DetectionEngine:
             contributions.append(Contribution(rule.name, strongest.severity, points, strongest.message))
         contributions.sort(key=lambda c: (-c.points, -c.severity, c.rule))
         score = sum(c.points for c in contributions)
-        return CellVerdict(cell.arfcn, cell.bsic, ident, score, scoring.verdict(score), tuple(contributions))
+        strongest = max((c.severity for c in contributions), default=Severity.INFO)
+        return CellVerdict(cell.arfcn, cell.bsic, ident, score, scoring.verdict(score, strongest),
+                           tuple(contributions))
 
     # --- results ----------------------------------------------------------------------------------------
     def verdicts(self) -> dict[CellKey, CellVerdict]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from sdrscan.detection.event import Severity, Verdict
 from sdrscan.detection.rules.access_parameters import AccessParametersSettings
@@ -89,6 +89,15 @@ class ScoringSettings(BaseModel):
     high: float = Field(4.0, ge=0.0)
     suspicious: float = Field(4.0, gt=0.0)
     rogue: float = Field(7.0, gt=0.0)
+    # Low findings are properties common in legitimate networks (several fire on ~12 % of legitimate cells);
+    # on their own, however many, they describe an unusual cell, not an attack. A verdict above ok needs
+    # at least one finding of this severity or higher to corroborate them.
+    corroboration: Severity = Severity.MEDIUM
+
+    @field_validator("corroboration", mode="before")
+    @classmethod
+    def _severity_name(cls, value: object) -> object:
+        return Severity.parse(value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _ordered(self) -> ScoringSettings:
@@ -102,7 +111,10 @@ class ScoringSettings(BaseModel):
     def points(self, severity: Severity) -> float:
         return float(getattr(self, severity.label))
 
-    def verdict(self, score: float) -> Verdict:
+    def verdict(self, score: float, strongest: Severity = Severity.HIGH) -> Verdict:
+        """Verdict of a score whose strongest finding has severity ``strongest``."""
+        if strongest < self.corroboration:
+            return Verdict.OK
         if score >= self.rogue:
             return Verdict.ROGUE
         if score >= self.suspicious:

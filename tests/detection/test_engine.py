@@ -36,7 +36,7 @@ class _Boom(Rule):
         raise RuntimeError("bug")
 
 
-def engine(*rules: Rule, **scoring: float) -> DetectionEngine:
+def engine(*rules: Rule, **scoring: object) -> DetectionEngine:
     return DetectionEngine(DetectionSettings(scoring=ScoringSettings(**scoring)), rules=list(rules))
 
 
@@ -113,8 +113,20 @@ def test_accepts_a_survey_object() -> None:
     assert len(engine(_Flag()).update(S())) == 1
 
 
-def test_json_lines() -> None:
+def test_low_findings_alone_never_make_a_verdict() -> None:
+    # Any number of lows (each common in legitimate networks) stays ok until a medium corroborates them.
+    cells = [cell(40, t3212=1)]
     e = engine(_Flag(), suspicious=1.0)
+    (ev,) = e.update(cells)  # the alert is still raised; only the verdict waits for corroboration
+    assert ev.severity is Severity.LOW
+    assert e.verdicts()[(40, cell(40).bsic)].verdict.value == "ok"
+    lenient = engine(_Flag(), suspicious=1.0, corroboration="low")
+    lenient.update(cells)
+    assert lenient.verdicts()[(40, cell(40).bsic)].verdict.value == "suspicious"
+
+
+def test_json_lines() -> None:
+    e = engine(_Flag(), suspicious=1.0, corroboration="low")
     ev, change = e.update([cell(40, t3212=1)])
     line = ev.to_json()
     assert line["type"] == "alert" and line["severity"] == "low" and line["rule"] == "flag"
