@@ -177,6 +177,20 @@ class Store:
         with self.engine.begin() as conn:
             conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(path=path))
 
+    def add_run_gap(self, run_id: int, gap: Mapping[str, Any], *, keep: int = 100) -> None:
+        """Record an outage of a live run's device (``start``, ``end``, ``reason``, ``attempts``, ``duration_s``)
+        in the run's ``options``: ``gaps`` (the last ``keep``), ``gaps_total`` and ``gap_s_total``."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(s.runs.c.options).where(s.runs.c.id == run_id)).first()
+            if row is None:
+                return
+            options = dict(row[0] or {})
+            options["gaps"] = [*(options.get("gaps") or []), dict(gap)][-keep:]
+            options["gaps_total"] = int(options.get("gaps_total") or 0) + 1
+            options["gap_s_total"] = round(float(options.get("gap_s_total") or 0.0)
+                                           + float(gap.get("duration_s") or 0.0), 3)
+            conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(options=options))
+
     def requeue_run(self, run_id: int) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(s.runs).where(s.runs.c.id == run_id).values(status="queued"))
