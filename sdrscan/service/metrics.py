@@ -54,6 +54,15 @@ _HELP: dict[str, tuple[str, str]] = {
     "sdrscan_frames_total": ("counter", "L2 blocks decoded (passed the Fire code)."),
     "sdrscan_blocks_total": ("counter", "Blocks by result: ok (Fire code passed) or failed."),
     "sdrscan_dropped_samples_total": ("counter", "Samples lost before the receiver (live sources' queue overflow)."),
+    "sdrscan_live_up": ("gauge", "1 while the live device (serve --device) streams, 0 while it is being "
+                                 "reconnected or stopped."),
+    "sdrscan_live_samples_total": ("counter", "Samples the live sweep received (its hops' signal time, settling "
+                                              "included)."),
+    "sdrscan_live_dropped_samples_total": ("counter", "Live samples lost before the receiver (it fell behind)."),
+    "sdrscan_live_x_realtime": ("gauge", "Signal seconds per CPU second of the live sweep's thread (above 1: "
+                                         "faster than real time)."),
+    "sdrscan_live_gaps_total": ("counter", "Outages of the live device (ended by a reconnection or the stop)."),
+    "sdrscan_live_gap_seconds_total": ("counter", "Seconds without signal from the live device."),
     "sdrscan_cells": ("gauge", "Cells in the store by verdict."),
     "sdrscan_alerts": ("gauge", "Alerts in the store by severity."),
     "sdrscan_alerts_unacknowledged": ("gauge", "Alerts not yet acknowledged, by severity."),

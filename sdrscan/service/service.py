@@ -13,15 +13,17 @@ from __future__ import annotations
 import logging
 import shutil
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 from sdrscan.cells.survey import Survey
 from sdrscan.config import Settings, get_settings
 from sdrscan.detection.engine import DetectionEngine
+from sdrscan.field.scanner import ScanConfig
 from sdrscan.pipeline.receiver import ReceiverConfig
 from sdrscan.service.feed import EventHub
-from sdrscan.service.ingest import Ingestor
+from sdrscan.service.live import LiveSweep, SharedIngestor, check_one_live
 from sdrscan.service.metrics import Metrics
 from sdrscan.service.notify import Notifier
 from sdrscan.service.secrets import new_key, read_or_create_secret
@@ -76,10 +78,14 @@ class Service:
         self.metrics = Metrics()
         self.hub = EventHub(self.store)
         self.notifier = Notifier(self.settings.api.notify, self.metrics, base_url=base_url)
-        self.ingestor = Ingestor(self.store, self.engine, self.survey, self.metrics,
-                                 flush_interval_s=self.settings.store.flush_interval_s, on_events=self._on_events)
+        # The worker and a live sweep feed one survey and engine: their ingestors share this lock.
+        self.lock = threading.RLock()
+        self.ingestor = SharedIngestor(self.store, self.engine, self.survey, self.metrics, lock=self.lock,
+                                       flush_interval_s=self.settings.store.flush_interval_s,
+                                       on_events=self._on_events)
         self.worker = PipelineWorker(self.store, self.ingestor, self.metrics, loop=loop, loop_pause_s=loop_pause_s,
                                      config=receiver)
+        self.live: LiveSweep | None = None
         self.started = False
 
     # --- jobs -------------------------------------------------------------------------------------------------
@@ -97,6 +103,17 @@ class Service:
             self.store.requeue_run(run_id)
         self.worker.submit(Job(run_id, resolved, p.name, "replay", options), replay=True)
         return run_id
+
+    def add_live(self, device: str, band: str = "GSM900", gps: str | None = None, *, lossless: bool = False,
+                 config: ScanConfig | None = None) -> int:
+        """Sweep ``device`` continuously as a source (a run of kind ``live``, on its own thread, so uploads
+        keep working); returns the run id. The device is opened now: a missing one fails here, in one line.
+        The sweep starts with the service (see :mod:`sdrscan.service.live`)."""
+        check_one_live([self.live] if self.live is not None else [])
+        self.live = LiveSweep.open(self, device, band, gps, config=config, lossless=lossless)
+        if self.started:
+            self.live.start()
+        return self.live.run_id
 
     @property
     def upload_root(self) -> Path:
@@ -138,18 +155,26 @@ class Service:
             sys.setswitchinterval(SWITCH_INTERVAL_S)
             self.notifier.start()
             self.worker.start()
+            if self.live is not None:
+                self.live.start()
             self.started = True
 
     def stop(self, timeout_s: float = 30.0) -> None:
-        """Stop the worker (the running job flushes what it decoded) and the notifier; close nothing else."""
+        """Stop the worker and the live sweep (each flushes what it decoded) and the notifier; close nothing else."""
         if self.started:
+            if self.live is not None:
+                self.live.request_stop()  # both end their work at once; then wait for each
             if not self.worker.stop(timeout_s):
                 log.warning("pipeline worker did not stop within %.0f s", timeout_s)
+            if self.live is not None and not self.live.stop(timeout_s):
+                log.warning("live sweep did not stop within %.0f s", timeout_s)
             self.notifier.stop()
             self.started = False
 
     def close(self) -> None:
         self.stop()
+        if self.live is not None:
+            self.live.stop()  # a sweep that never started closes its device
         self.store.close()
 
     # --- events ---------------------------------------------------------------------------------------------
