@@ -208,6 +208,17 @@ class JobStatus(StrEnum):
     interrupted = "interrupted"
 
 
+class DeviceGapPublic(_Model):
+    """A time without signal from a live device (unplugged, server gone, stalled stream)."""
+
+    start: datetime = Field(description="When the device was lost (UTC).")
+    end: datetime = Field(description="When it streamed again, or when the service stopped waiting (UTC).")
+    reason: str = Field(description="What the device reported, in one line.")
+    attempts: int | None = Field(description="Connection attempts until it was back (null: never back).")
+    duration_s: float = Field(description="Seconds without signal.")
+    resumed: bool = Field(description="False when the service stopped while the device was still away.")
+
+
 class JobPublic(_Model):
     """An ingest job (an upload) or a run of a replayed/live source."""
 
@@ -233,6 +244,8 @@ class JobPublic(_Model):
     cpu_s: float = Field(description="CPU seconds spent decoding.")
     x_realtime: float | None = Field(description="Signal seconds per CPU second.")
     error: str | None = Field(description="Why it failed, in one line.")
+    gaps: list[DeviceGapPublic] = Field(default_factory=list, description="Live runs: the device's outages "
+                                                                          "(the last 100), oldest first.")
 
 
 class JobList(_Model):
@@ -260,12 +273,36 @@ class Spectrum(_Model):
     cells: list[dict[str, Any]] = Field(description="Decoded cells: id, arfcn, bsic, verdict, power_dbfs.")
 
 
+class LiveHealth(_Model):
+    """The live source (``sdrscan serve --device``)."""
+
+    device: str = Field(description="The --device value, e.g. rtltcp://127.0.0.1:1234.")
+    band: str = Field(description="The swept band (--band).")
+    tuner: str = Field(description="The dongle's tuner.")
+    run_id: int = Field(description="Its run (GET /jobs/{id}: progress and device gaps).")
+    state: str = Field(description="starting, running, reconnecting (device lost; retried with backoff), "
+                                   "stopping, stopped or failed.")
+    started_at: datetime | None = Field(description="When the sweep started (UTC).")
+    signal_s: float = Field(description="Seconds of signal received.")
+    samples: int = Field(description="Samples received.")
+    dropped_samples: int = Field(description="Samples lost before the receiver.")
+    x_realtime: float | None = Field(description="Signal seconds per CPU second of the live thread.")
+    sweeps: int = Field(description="Complete sweeps of the band.")
+    hops: int = Field(description="Hops (tunings) done.")
+    frames: int = Field(description="L2 blocks decoded.")
+    gaps: int = Field(description="Device outages.")
+    gap_s: float = Field(description="Seconds without signal because of them.")
+    crystal_ppm: float | None = Field(description="The dongle's crystal error as measured on the way.")
+    error: str | None = Field(description="Why it failed (state 'failed'), in one line.")
+
+
 class Health(_Model):
     """Liveness and readiness."""
 
-    status: str = Field(description="'ok' when the service answers and its store and worker work; 'degraded' "
-                                    "otherwise.")
+    status: str = Field(description="'ok' when the service answers, its store and worker work and the live "
+                                    "source (if any) streams; 'degraded' otherwise.")
     version: str = Field(description="sdrscan version.")
     store: str = Field(description="'ok' or 'unreachable'.")
     worker: str = Field(description="'running', 'stopped' or 'none'.")
     queue: int = Field(description="Jobs waiting.")
+    live: LiveHealth | None = Field(None, description="The live source; null without --device.")

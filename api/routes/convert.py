@@ -21,4 +21,5 @@ def alert_public(row: dict[str, Any]) -> AlertPublic:
 def job_public(row: dict[str, Any]) -> JobPublic:
     cpu = row.get("cpu_s") or 0.0
     return JobPublic(**{k: row[k] for k in JobPublic.model_fields if k in row},
-                     x_realtime=round(row["duration_s"] / cpu, 2) if cpu > 0 else None)
+                     x_realtime=round(row["duration_s"] / cpu, 2) if cpu > 0 else None,
+                     gaps=(row.get("options") or {}).get("gaps") or [])
