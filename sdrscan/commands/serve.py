@@ -38,15 +38,32 @@ def check_port_free(host: str, port: int) -> None:
 @click.option("--host", default=None, metavar="ADDR", help="Address to bind (default 127.0.0.1). Another "
                                                            "address needs SDRSCAN_API_TOKEN.")
 @click.option("--port", default=None, type=click.IntRange(0, 65535), help="Port (default 8000).")
+@click.option("--device", default=None, metavar="DEV",
+              help="Also sweep this live dongle continuously: rtl, rtl:INDEX, rtl:serial=SERIAL or "
+                   "rtltcp://HOST:PORT. Rate, gain and ppm come from the [device] settings.")
+@click.option("--band", default="GSM900", show_default=True, metavar="BAND",
+              help="Band the --device sweeps: GSM900, DCS1800, GSM850, PCS1900 or ALL.")
+@click.option("--gps", default=None, metavar="SRC",
+              help="Positions for the --device's observations: gpsd://HOST:PORT, gpsd, a serial device or an "
+                   "NMEA log (default: [device] gps).")
+@click.option("--lossless", is_flag=True,
+              help="Never drop --device samples (for simulated dongles: makes rtl_tcp wait instead).")
 @source_options
 def serve(replays: tuple[Path, ...], loop: bool, db_url: str | None, host: str | None, port: int | None,
-          fmt: str | None, rate: float | None, center_freq: float | None) -> None:
-    """Run sdrscan as a service: ingest recordings, keep every observation, raise alerts, serve the dashboard.
+          device: str | None, band: str, gps: str | None, lossless: bool, fmt: str | None, rate: float | None,
+          center_freq: float | None) -> None:
+    """Run sdrscan as a service: ingest recordings and a live dongle, keep every observation, raise alerts,
+    serve the dashboard.
 
     The API (under /api/v1, documented at /docs) and the dashboard (/) run in the foreground; the pipeline
-    reads the --replay recordings (and uploaded ones) in the background. Ctrl-C flushes what was decoded
-    and exits. Write endpoints need the bearer token from SDRSCAN_API_TOKEN, or the one generated into a
-    0600 file on first start and shown once.
+    reads the --replay recordings (and uploaded ones) in the background, and --device is swept continuously
+    on a thread of its own (uploads keep working). The device is opened at start: a missing one is an error.
+    If it is lost later (unplugged, rtl_tcp server gone, stalled 5 s), one line says so, the API keeps
+    serving, /api/v1/health says 'reconnecting', and it is retried with backoff (0.5 s doubling to 30 s,
+    for ever; one warning per failed attempt); the outage is recorded in the live run (GET /api/v1/jobs/ID)
+    and nothing stored is lost. Ctrl-C flushes what was decoded and exits with status 0. Write endpoints
+    need the bearer token from SDRSCAN_API_TOKEN, or the one generated into a 0600 file on first start and
+    shown once.
     """
     from api.main import create_app
     from sdrscan.config import get_settings
@@ -62,6 +79,12 @@ def serve(replays: tuple[Path, ...], loop: bool, db_url: str | None, host: str |
     for p in replays:  # a bad path fails now, in one line, not minutes later in the log
         with open_source(p, fmt=fmt, sample_rate_hz=rate, center_freq_hz=center_freq):
             pass
+    if device is None and (gps is not None or lossless or band != "GSM900"):
+        raise ConfigError("--band, --gps and --lossless are options of the live source: add --device")
+    if device is not None:
+        from sdrscan.field.plan import resolve_bands
+
+        resolve_bands(band)  # a bad --band fails before anything is opened
     token = resolve_token(settings.api)
     check_bind(settings.api.host, token)
     check_port_free(settings.api.host, settings.api.port)
@@ -74,6 +97,12 @@ def serve(replays: tuple[Path, ...], loop: bool, db_url: str | None, host: str |
             click.echo(f"resuming {len(interrupted)} run(s) interrupted by the last stop", err=True)
         for p in replays:
             service.add_replay(p, fmt=fmt, sample_rate_hz=rate, center_freq_hz=center_freq)
+        if device is not None:
+            run_id = service.add_live(device, band, gps or settings.device.gps, lossless=lossless)
+            live = service.live
+            assert live is not None
+            click.echo(f"live: sweeping {band} ({len(live.scanner.plan.hops)} hops) with the {live.tuner} tuner "
+                       f"via {device} (run {run_id})", err=True)
         if token is not None and token.created:
             click.echo(f"API token (for write requests; saved in {token.path}, shown only this once):\n"
                        f"  {token.value}", err=True)
