@@ -7,8 +7,8 @@ from tests.detection.factory import ccch, cell, findings, severities
 
 
 @pytest.mark.parametrize(("imsi", "tmsi", "expected"), [
-    (30, 10, [Severity.MEDIUM]), (40, 0, [Severity.MEDIUM]), (60, 40, [Severity.MEDIUM]), (55, 45, [Severity.LOW]), (10, 10, [Severity.LOW]),
-    (40, 60, [Severity.LOW]), (10, 30, []), (4, 36, []), (0, 100, []),
+    (30, 10, [Severity.MEDIUM]), (40, 0, [Severity.MEDIUM]), (60, 40, [Severity.MEDIUM]), (55, 45, [Severity.LOW]),
+    (10, 10, [Severity.LOW]), (40, 60, [Severity.LOW]), (10, 30, []), (4, 36, []), (0, 100, []),
     (15, 0, [])])  # 15 identities: too few to judge
 def test_imsi_share(imsi: int, tmsi: int, expected: list[Severity]) -> None:
     assert severities(findings(ImsiPaging(), cell(40, ccch=ccch(imsi=imsi, tmsi=tmsi)))) == expected
