@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from sdrscan.field.scanner import DeviceGap, FieldFrame, HopDone, HopStart, Scanner
+from sdrscan.field.scanner import DeviceGap, FieldFrame, HopDone, HopStart, ScanEvent, Scanner
 from sdrscan.sources.base import SourceInfo
 
 log = logging.getLogger(__name__)
@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 
 def feed_ingestor(scanner: Scanner, ingestor: Any, run_id: int, *, label: str = "live",
                   should_stop: Callable[[], bool] = lambda: False, sweeps: int | None = None,
-                  max_signal_s: float | None = None) -> None:
+                  max_signal_s: float | None = None, on_event: Callable[[ScanEvent], None] | None = None) -> None:
     """Run ``scanner`` into ``ingestor`` (an :class:`~sdrscan.service.ingest.Ingestor`) as run ``run_id``.
+
+    ``on_event`` sees every scanner event first (the service's live source keeps its health and metrics).
 
     Returns when the scan ends (``sweeps``, ``max_signal_s``) or ``should_stop()`` becomes true; what was
     decoded is flushed either way. Device errors the scanner cannot recover from propagate after the flush.
@@ -35,6 +37,8 @@ def feed_ingestor(scanner: Scanner, ingestor: Any, run_id: int, *, label: str = 
     samples = 0
     try:
         for ev in scanner.run(sweeps=sweeps, max_signal_s=max_signal_s):
+            if on_event is not None:
+                on_event(ev)
             if should_stop():
                 scanner.stop()
             if isinstance(ev, HopStart) and t0 is None:

@@ -221,6 +221,9 @@ class Scanner:
         self.ring: SampleRing | None = None
         self._stop = threading.Event()
         self._empty_since: dict[int, int] = {}  # hop index -> sweep when last found empty
+        # Called with (reason, signal time) the moment the device is lost: run() yields nothing until it is
+        # back (DeviceGap), and a loss between hops has no HopDone to say so.
+        self.on_device_lost: Callable[[str, datetime], None] | None = None
 
     def stop(self) -> None:
         """Finish the current hop and return from :meth:`run` (thread-safe)."""
@@ -260,6 +263,9 @@ class Scanner:
         delay = self.cfg.reconnect_min_s
         attempts = 0
         log.error("device lost: %s; reconnecting", reason)
+        if self.on_device_lost is not None:
+            self.on_device_lost(reason, start)
+        last_warned = -math.inf  # a long outage: one warning a minute, not one per attempt
         while not self._stop.is_set():
             attempts += 1
             try:
@@ -269,7 +275,10 @@ class Scanner:
                 if self.cfg.give_up_after_s is not None and waited >= self.cfg.give_up_after_s:
                     raise DeviceError(f"device lost ({reason}) and not back after {waited:.0f} s "
                                       f"({attempts} attempts; last: {exc})") from None
-                log.warning("reconnect attempt %d failed: %s; next in %.1f s", attempts, exc, delay)
+                level = logging.WARNING if time.monotonic() - last_warned >= 60.0 else logging.DEBUG
+                if level == logging.WARNING:
+                    last_warned = time.monotonic()
+                log.log(level, "reconnect attempt %d failed: %s; next in %.1f s", attempts, exc, delay)
                 if self._stop.wait(delay):
                     return
                 delay = min(self.cfg.reconnect_max_s, delay * 2)

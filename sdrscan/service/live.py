@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -58,9 +58,9 @@ class LockedSurvey:
         with self._lock:
             return self._survey.begin_source(info, label, now)
 
-    def ingest(self, frame: L2Frame, time: datetime | None = None) -> None:
+    def ingest(self, frame: L2Frame, time: datetime | None = None, clock: SourceClock | None = None) -> None:
         with self._lock:
-            self._survey.ingest(frame, time)
+            self._survey.ingest(frame, time, clock)
 
     def end_source(self, carriers: Iterable[CarrierStats]) -> None:
         with self._lock:
@@ -102,25 +102,6 @@ class SharedIngestor(Ingestor):
     def end(self, stats: Any, dropped_samples: int = 0) -> list[int]:
         with self.lock:
             return super().end(stats, dropped_samples)
-
-
-class _ObservedScanner(Scanner):
-    """A :class:`Scanner` that reports its events, and the moment it loses the device, to ``observer``."""
-
-    def __init__(self, *args: Any, observer: LiveSweep, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._observer = observer
-
-    def run(self, sweeps: int | None = None, max_signal_s: float | None = None) -> Iterator[ScanEvent]:
-        for ev in super().run(sweeps, max_signal_s):
-            self._observer._on_event(ev)
-            yield ev
-
-    def _reconnect(self, reason: str) -> Iterator[ScanEvent]:
-        # The scanner yields nothing until the device is back (DeviceGap): this is the one place that knows
-        # the loss as it happens (it may happen between hops, where no HopDone says "device-lost").
-        self._observer._on_lost(reason, self.clock.now())
-        yield from super()._reconnect(reason)
 
 
 class _FirstThenFresh:
@@ -166,8 +147,8 @@ class LiveSweep:
                                        on_events=service._on_events)
         self.positions = positions
         self.opener = opener
-        self.scanner = _ObservedScanner(opener, plan, config, positions.track if positions is not None else None,
-                                        observer=self)
+        self.scanner = Scanner(opener, plan, config, positions.track if positions is not None else None)
+        self.scanner.on_device_lost = self._on_lost
         self.error: str | None = None
         self.started_at: datetime | None = None
         self.samples = 0
@@ -276,7 +257,7 @@ class LiveSweep:
             self.store.start_run(self.run_id, datatype="cu8", sample_rate_hz=rate)
             log.info("live run %d: sweeping %s with %s", self.run_id, self.band, self.spec)
             feed_ingestor(self.scanner, self.ingestor, self.run_id, label=f"live {self.spec}",
-                          should_stop=self._stop.is_set)
+                          should_stop=self._stop.is_set, on_event=self._on_event)
         except SdrscanError as exc:
             self._fail(str(exc))
             log.error("live source %s stopped: %s", self.spec, exc)
