@@ -258,13 +258,24 @@ class Survey:
             cell = self._cells[key] = CellTracker(arfcn, bsic, freq_hz, **self._opts)  # type: ignore[arg-type]
         return cell
 
-    def ingest(self, frame: L2Frame, time: datetime | None = None) -> None:
-        """Account one decoded frame. ``time`` overrides the source clock (UTC)."""
-        t = time if time is not None else self._time_of(frame)
-        source = self._clocks[-1].label if self._clocks else "<frames>"
+    def ingest(self, frame: L2Frame, time: datetime | None = None, clock: SourceClock | None = None) -> None:
+        """Account one decoded frame. ``time`` overrides the source clock (UTC).
+
+        ``clock`` (one that :meth:`begin_source` returned) names the frame's source when several are read at
+        once (a service decoding an upload during a live sweep); by default the source that began last.
+        """
+        if clock is not None:
+            segment = next((i + 1 for i, c in enumerate(self._clocks) if c is clock), 0)
+            if not segment:
+                raise ValueError(f"source {clock.label!r} was not begun in this survey")
+        else:
+            segment = len(self._clocks)
+            clock = self._clocks[-1] if self._clocks else None
+        t = time if time is not None else (clock.time_at(frame.sample_offset) if clock is not None
+                                           else self._time_of(frame))
+        source = clock.label if clock is not None else "<frames>"
         self.frames += 1
-        self.tracker(frame.arfcn, frame.bsic, frame.freq_hz).add_frame(
-            frame, t, len(self._clocks), source, self._parse(frame))
+        self.tracker(frame.arfcn, frame.bsic, frame.freq_hz).add_frame(frame, t, segment, source, self._parse(frame))
 
     def ingest_all(self, frames: Iterable[L2Frame]) -> None:
         for frame in frames:

@@ -191,7 +191,7 @@ class Ingestor:
     def add_frame(self, frame: L2Frame, position: GeoPosition | None = None) -> None:
         run = self._require_run()
         t = run.clock.time_at(frame.sample_offset)
-        self.survey.ingest(frame, t)
+        self.survey.ingest(frame, t, run.clock)
         run.frames += 1
         acc = self._acc.get((frame.arfcn, frame.bsic))
         if acc is None:

@@ -118,6 +118,24 @@ def test_cells_are_keyed_by_arfcn_and_bsic_and_merge_across_recordings() -> None
     assert [c.label for c in s.sources] == ["one", "two", "one#2"]
 
 
+def test_two_sources_read_at_once_keep_their_own_clocks_and_segments() -> None:
+    # A service decodes an upload while its live sweep runs: frames name their source's clock.
+    s = Survey()
+    blocks = si_blocks(**CELL)
+    live = s.begin_source(SourceInfo(1e6, 940e6, "cu8", start_time=datetime(2026, 1, 1, tzinfo=UTC)), "live")
+    upload = s.begin_source(SourceInfo(1e6, 940e6, "cu8", start_time=datetime(2025, 6, 1, tzinfo=UTC)), "rec")
+    s.ingest(frame(blocks["SI3"], sample_offset=1_000_000, fn=100), clock=live)
+    s.ingest(frame(blocks["SI4"], sample_offset=2_000_000, fn=5000), clock=upload)
+    s.ingest(frame(blocks["SI3"], sample_offset=3_000_000, fn=200), clock=live)
+    (c,) = s.cells()
+    assert [(g.label, g.first_fn, g.last_fn, g.blocks_ok) for g in c.segments] == [("live", 100, 200, 2),
+                                                                                   ("rec", 5000, 5000, 1)]
+    assert c.first_seen == datetime(2025, 6, 1, 0, 0, 2, tzinfo=UTC)  # each frame timed by its own clock
+    assert c.last_seen == datetime(2026, 1, 1, 0, 0, 3, tzinfo=UTC)
+    with pytest.raises(ValueError, match="not begun"):
+        Survey().ingest(frame(blocks["SI3"]), clock=live)
+
+
 def test_a_changed_parameter_is_recorded_once_per_change() -> None:
     s = Survey()
     old, new = si_blocks(**CELL), si_blocks(**{**CELL, "lac": 999, "cro": None,
