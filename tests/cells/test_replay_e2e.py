@@ -196,12 +196,17 @@ def test_survey_line_describes_the_recordings(survey: dict[str, Any]) -> None:
 
 def test_table_and_details(survey: dict[str, Any]) -> None:
     d = survey["dir"]
-    table = _sdrscan("replay", "survey_b_dcs1800.sigmf-meta", cwd=d)
-    assert table.returncode == 0, table.stderr
-    rows = [line.split() for line in table.stdout.splitlines()]
-    arfcns = [int(r[0]) for r in rows if r and r[0].isdigit() and len(r) > 10]
-    assert arfcns == [700, 702]  # strongest first
-    assert any(r[:4] == ["700", "7", "001-001", "65535"] for r in rows)
+    plain = _sdrscan("replay", "survey_b_dcs1800.sigmf-meta", "--no-detect", cwd=d)
+    assert plain.returncode == 0, plain.stderr
+    rows = [line.split() for line in plain.stdout.splitlines()]
+    assert [(int(r[0]), r[-1]) for r in rows if r and r[0].isdigit() and len(r) > 10] == [(700, "-"), (702, "-")]
+    assert any(r[:4] == ["700", "7", "001-001", "65535"] for r in rows)  # strongest first, no verdicts
+    judged = _sdrscan("replay", "survey_b_dcs1800.sigmf-meta", cwd=d)
+    assert judged.returncode == 0, judged.stderr
+    rows = [line.split() for line in judged.stdout.splitlines()]
+    # Both broadcast test network codes; 999-99 on 702 adds an empty BA list and a 14 dB hysteresis.
+    cells = [(int(r[0]), r[-1]) for r in rows if r and r[0].isdigit() and len(r) > 15]
+    assert cells == [(702, "rogue"), (700, "suspicious")]  # most threatening first
     details = _sdrscan("replay", "survey_b_dcs1800.sigmf-meta", "--cell", "700", cwd=d)
     assert details.returncode == 0, details.stderr
     text = details.stdout
