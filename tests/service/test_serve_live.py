@@ -253,13 +253,18 @@ def test_serve_sweeps_a_live_device_through_an_outage_and_stops_cleanly(tmp_path
 
 # --- in process: a stall, a stop during an outage ------------------------------------------------------------
 
-@contextmanager
-def _service_on_sim(tmp_path: Path, **cfg: Any) -> Iterator[tuple[Service, RtlTcpServer]]:
+def _sim_and_service(tmp_path: Path) -> tuple[RtlTcpServer, Service]:
+    """A fast simulated dongle with the test scene, and a service with a fresh store (no source yet)."""
     scene = tmp_path / "scene.json"
     scene.write_text(json.dumps(SCENE))
     server = RtlTcpServer(SimDongle(load_world_scene(scene), 5), port=0, realtime=False)
     server.start()
-    service = Service(make_settings(tmp_path))
+    return server, Service(make_settings(tmp_path))
+
+
+@contextmanager
+def _service_on_sim(tmp_path: Path, **cfg: Any) -> Iterator[tuple[Service, RtlTcpServer]]:
+    server, service = _sim_and_service(tmp_path)
     try:
         config = ScanConfig(overflow="block", ring_s=0.05, reconnect_min_s=0.1, reconnect_max_s=0.2, **cfg)
         service.add_live(f"rtltcp://127.0.0.1:{server.port}", config=config)
@@ -373,11 +378,7 @@ def test_a_peer_that_is_not_rtl_tcp_or_says_nothing_fails_serve_in_one_line(tmp_
 
 
 def test_a_band_the_tuner_cannot_reach_is_refused_and_the_device_closed(tmp_path: Path) -> None:
-    scene = tmp_path / "scene.json"
-    scene.write_text(json.dumps(SCENE))
-    server = RtlTcpServer(SimDongle(load_world_scene(scene), 5), port=0, realtime=False)
-    server.start()
-    service = Service(make_settings(tmp_path))
+    server, service = _sim_and_service(tmp_path)
     try:
         with pytest.raises(ConfigError, match="nothing to scan with this dongle.*R820T"):
             service.add_live(f"rtltcp://127.0.0.1:{server.port}", "DCS1800")
