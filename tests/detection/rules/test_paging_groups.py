@@ -10,8 +10,16 @@ def test_more_than_80_groups() -> None:
 
 
 def test_unlike_every_peer() -> None:
-    (f,) = findings(PagingGroups(), cell(40, ccch_conf=1, bs_ag_blks_res=0, bs_pa_mfrms=2), network())
-    assert f.tag == "unlike-peers" and f.evidence["paging_groups"] == 6 and f.evidence["peer_paging_groups"] == [32]
+    (f,) = findings(PagingGroups(), cell(40, bs_ag_blks_res=2, bs_pa_mfrms=2), network())
+    assert f.tag == "unlike-peers" and f.evidence["paging_groups"] == 14 and f.evidence["peer_paging_groups"] == [32]
+
+
+def test_a_combined_ccch_is_compared_with_combined_cells_only() -> None:
+    # Its fewer paging blocks follow from the combined structure, which capability-fingerprint judges already.
+    assert findings(PagingGroups(), cell(40, ccch_conf=1, bs_ag_blks_res=0, bs_pa_mfrms=2), network()) == []
+    peers = network((60, 62, 64, 66, 68, 70), ccch_conf=1, bs_ag_blks_res=1, bs_pa_mfrms=4)  # N = 8
+    (f,) = findings(PagingGroups(), cell(40, ccch_conf=1, bs_ag_blks_res=0, bs_pa_mfrms=2), peers + network())
+    assert f.evidence["paging_groups"] == 6 and f.evidence["peer_paging_groups"] == [8] and "combined" in f.message
 
 
 def test_like_the_peers_or_unknown() -> None:
