@@ -25,3 +25,27 @@ def require_tool(name: str, package: str) -> str:
     if path is None:
         pytest.skip(f"{name} not installed: apt-get install {package} (.ci/run installs it)")
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def numba_cache_warm() -> None:
+    """Compile (and cache on disk) the transmitter's, simulated dongle's and receiver's kernels once, first.
+
+    On a clean clone the Numba cache is empty: without this, every test that starts ``sdrscan simulate``,
+    ``scan`` or ``record`` as a subprocess compiles the same kernels again, several at once on a small CI
+    machine, and their start-up and Ctrl-C deadlines measure the compiler instead of our code.
+    """
+    from sdrscan.pipeline.receiver import Receiver
+    from sdrscan.sim.dongle import SimDongle
+    from sdrscan.synth.run import synthesize_array
+    from sdrscan.synth.scene import parse_scene
+
+    cell = {"arfcn": 62, "power_db": -15, "bsic": 21}
+    scene = parse_scene({"duration": 0.3, "snr": 25, "rate": 2.4e6, "fc": 947.4e6, "cells": [cell]})
+    x, _ = synthesize_array(scene, seed=1)
+    rx = Receiver(scene.rate_hz, scene.fc_hz)
+    rx.process(x)
+    rx.finish()
+    dongle = SimDongle(scene, 1)
+    dongle.apply(center_freq_hz=947.4e6, sample_rate_hz=2.4e6)
+    dongle.read_cu8(65_536)

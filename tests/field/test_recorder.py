@@ -99,7 +99,7 @@ def test_cli_record_ctrl_c_leaves_valid_files(tmp_path: Path) -> None:
         while time.monotonic() < deadline and len(list(tmp_path.glob("*.sigmf-meta"))) < 2:
             time.sleep(0.1)
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+        out, err = proc.communicate(timeout=180)
     finally:
         rig.close()
     assert proc.returncode == 0, err

@@ -50,7 +50,7 @@ def test_scan_one_sweep_json_and_log_with_positions(tmp_path: Path) -> None:
                             "--out", str(log)], capture_output=True, text=True, timeout=300)
     finally:
         sim.send_signal(signal.SIGINT)
-        sim.wait(20)
+        sim.wait(60)
     assert r.returncode == 0, r.stderr[-2000:]
     lines = [json.loads(x) for x in r.stdout.splitlines()]
     summary = lines[-1]
@@ -80,10 +80,10 @@ def test_ctrl_c_flushes_and_exits_0(tmp_path: Path) -> None:
             time.sleep(0.2)
         time.sleep(0.5)
         scan.send_signal(signal.SIGINT)
-        out, err = scan.communicate(timeout=60)
+        out, err = scan.communicate(timeout=180)
     finally:
         sim.send_signal(signal.SIGINT)
-        sim.wait(20)
+        sim.wait(60)
     assert scan.returncode == 0, err[-2000:]
     assert json.loads(out.splitlines()[-1])["interrupted"] is True
     rows = [json.loads(x) for x in log.read_text().splitlines()]  # every line whole
@@ -102,7 +102,7 @@ def test_dcs1800_with_an_r820t_dongle_is_refused_plainly() -> None:
         r = _run("scan", "--band", "DCS1800", "--device", f"rtltcp://127.0.0.1:{port}")
     finally:
         sim.send_signal(signal.SIGINT)
-        sim.wait(20)
+        sim.wait(60)
     assert r.returncode == 2
     (line,) = r.stderr.strip().splitlines()
     assert "DCS1800" in line and "1766 MHz" in line and "R820T" in line and "E4000" in line
