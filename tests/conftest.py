@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
+
+# Tests Ctrl-C their subprocesses (scan, record, serve, simulate). A shell starts background jobs with SIGINT
+# ignored, children inherit that, and Python then installs no KeyboardInterrupt handler: they would never stop.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_REAL = (ROOT / ".." / "shared" / "testdata" / "real").resolve()
