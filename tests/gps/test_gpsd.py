@@ -181,8 +181,15 @@ def test_client_reads_real_gpsd(tmp_path: Path) -> None:
         proc.terminate()
         proc.wait(10)
     got = list(track._fixes)
-    assert all(f.source == "gpsd" and f.mode == 3 for f in got)
+    # On a loaded machine gpsd can close a reporting cycle on the RMC before the GGA arrives and
+    # report that epoch as a 2-D fix (seen in CI); that is the real protocol, so 2-D fixes are
+    # accepted without an altitude, and 3-D fixes must carry the log's altitude.
+    assert all(f.source == "gpsd" and f.mode in (2, 3) for f in got)
+    assert any(f.mode == 3 for f in got)
     for f in got:
         lat, lon, alt = truth[f.time]
         assert f.lat_deg == pytest.approx(lat, abs=1e-6) and f.lon_deg == pytest.approx(lon, abs=1e-6)
-        assert f.alt_m == pytest.approx(alt, abs=0.05)
+        if f.mode == 3:
+            assert f.alt_m == pytest.approx(alt, abs=0.05)
+        else:
+            assert f.alt_m is None
