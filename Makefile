@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed
 
 .PHONY: venv run test bench lint fuzz clean
 
+# The AOT kernel build is a no-op when current; without a C compiler it says so and the JIT kernels are used.
 venv: $(STAMP)
+	@$(BIN)/python -m sdrscan.aot build || true
 
 # Reinstall when the project metadata changes; otherwise this is a no-op.
 $(STAMP): pyproject.toml
@@ -34,5 +36,5 @@ lint: venv
 	$(BIN)/ruff check sdrscan dsp api tests bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis dsp/_kernels/_aot.*
 	find . -name __pycache__ -prune -exec rm -rf {} +

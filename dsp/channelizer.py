@@ -19,10 +19,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from dsp import _fft
-from dsp._kernels import channelizer as _k
+from dsp import _fft, _kernels
 from dsp.constants import SYMBOL_RATE_HZ
 from sdrscan.errors import DspParameterError
+
+_k = _kernels.load("channelizer")
 
 # Largest denominator accepted for the rate ratio; above it the ratio is approximated and the (tiny) rate
 # error is reported in the plan, for the timing tracker to absorb.

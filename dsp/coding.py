@@ -31,11 +31,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dsp._kernels import fire as _fire
-from dsp._kernels import xcch as _xcch
+from dsp import _kernels
 from dsp.viterbi import GSM_K5, _tables, conv_encode, viterbi_decode
 from sdrscan.errors import DspParameterError
 from sdrscan.gsm.multiframe import fn_from_reduced, reduced_fn
+
+_fire = _kernels.load("fire")
+_xcch = _kernels.load("xcch")
 
 # TS 45.003 §4.1: sizes of the xCCH coding chain.
 XCCH_BLOCK_OCTETS: int = 23

@@ -13,7 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from dsp._kernels import mlse as _k
+from dsp import _kernels
+from dsp._kernels.exports import N_TAPS
 from dsp.constants import (
     BURST_BITS,
     DUMMY_BURST_BITS,
@@ -25,7 +26,7 @@ from dsp.constants import (
 )
 from sdrscan.errors import DspParameterError
 
-N_TAPS = _k.N_TAPS
+_k = _kernels.load("mlse")
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dsp import _fft
-from dsp._kernels import fcch as _k
+from dsp import _fft, _kernels
 from dsp.constants import BURST_BITS, FCCH_TONE_HZ, SYMBOL_RATE_HZ
 from sdrscan.errors import DspParameterError
+
+_k = _kernels.load("fcch")
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,9 +26,11 @@ import math
 import numpy as np
 from scipy.special import ndtr
 
-from dsp._kernels import gmsk as _k
+from dsp import _kernels
 from dsp.constants import BURST_BITS, TIMESLOT_SYMBOLS
 from sdrscan.errors import DspParameterError
+
+_k = _kernels.load("gmsk")
 
 # TS 45.004 §2.4: bandwidth-time product of the Gaussian pre-modulation filter.
 BT: float = 0.3

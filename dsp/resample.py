@@ -14,8 +14,10 @@ import math
 
 import numpy as np
 
-from dsp._kernels import resample as _k
+from dsp import _kernels
 from sdrscan.errors import DspParameterError
+
+_k = _kernels.load("resample")
 
 # Grid points the quintic interpolator needs before / after floor(u).
 MARGIN_BEFORE: int = 2

@@ -17,8 +17,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from dsp._kernels import conv as _k
+from dsp import _kernels
 from sdrscan.errors import DspParameterError
+
+_k = _kernels.load("conv")
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,8 +65,20 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def _version(ctx: click.Context, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from dsp import _kernels
+
+    kernels = ("ahead-of-time compiled" if _kernels.mode() == "aot"
+               else "Numba JIT (build the faster-starting ones: python -m sdrscan.aot build)")
+    click.echo(f"sdrscan {__version__}, DSP kernels: {kernels}")
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(__version__, prog_name="sdrscan")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=lambda c, p, v: _version(c, v),
+              help="Show the version and which DSP kernels run (ahead-of-time or JIT), and exit.")
 @click.option("-v", "--verbose", count=True, help="More log output (-v info, -vv debug).")
 @click.option("--debug", is_flag=True, help="Show full tracebacks instead of one-line errors.")
 @click.pass_context

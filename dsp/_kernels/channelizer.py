@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from numba import complex64, float32, int64, njit, void
+from numba import njit
+
+from dsp._kernels.exports import signature
 
 
-@njit(void(complex64[:, :], int64[:], float32[:], complex64[:], complex64[:, :]), cache=True)
+@njit(signature("channelizer", "gather_bins"), cache=True)
 def gather_bins(spectra, idx, gain, phase, out):
     """``out[b, j] = spectra[b, idx[j]] * gain[j] * phase[b]`` (the channel filter and the per-block mixer
     correction applied while gathering, instead of three passes over the array)."""

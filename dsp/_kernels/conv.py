@@ -12,12 +12,14 @@ The code is described entirely by tables built in :mod:`dsp.viterbi` and passed 
 from __future__ import annotations
 
 import numpy as np
-from numba import boolean, float32, int32, int64, njit, uint8, void
+from numba import njit
+
+from dsp._kernels.exports import signature
 
 _NEG = -1.0e300  # metric of unreachable states: finite, so adding branch metrics never gives NaN
 
 
-@njit(void(uint8[:], uint8[:, :], uint8[:]), cache=True)
+@njit(signature("conv", "conv_encode"), cache=True)
 def conv_encode(u, gens, out):
     """``out[n*t + r] = sum_i gens[r, i] * u[t - i]  (mod 2)`` with ``u[t] = 0`` for ``t < 0``."""
     n_gen, k = gens.shape
@@ -30,7 +32,7 @@ def conv_encode(u, gens, out):
             out[t * n_gen + r] = acc
 
 
-@njit(uint8[:](float32[:], int32[:, :], int32[:, :], int64, int64, boolean), cache=True)
+@njit(signature("conv", "viterbi"), cache=True)
 def viterbi(soft, prev, branch_out, n_gen, n_steps, terminated):
     """Maximum-correlation path through the trellis; returns the ``n_steps`` decided input bits.
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from dsp._kernels.exports import signature
 
-@njit(cache=True)
+
+@njit(signature("fcch", "tone_ratio"), cache=True)
 def tone_ratio(power, half_band, exclude, out):
     """``out[t, i] = power[t, i] / mean(power[t, i-half_band : i+half_band+1] minus the +-exclude core)``.
 
@@ -32,7 +34,7 @@ def tone_ratio(power, half_band, exclude, out):
                 out[t, i] = power[t, i] / (tot / cnt)
 
 
-@njit(cache=True)
+@njit(signature("fcch", "sliding_tone_energy"), cache=True)
 def sliding_tone_energy(z, length, out):
     """``out[m] = |sum(z[m:m+length])|**2`` for every start ``m < len(out)`` (z de-rotated: FCCH is DC).
 

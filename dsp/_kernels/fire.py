@@ -7,10 +7,12 @@ of ``D``, so the bits are fed in transmission order.
 
 from __future__ import annotations
 
-from numba import int64, njit, uint8
+from numba import njit
+
+from dsp._kernels.exports import signature
 
 
-@njit(int64(uint8[:], int64, int64), cache=True)
+@njit(signature("fire", "poly_mod"), cache=True)
 def poly_mod(bits, gen, degree):
     """``bits(D) mod g(D)`` as an integer (bit ``i`` = coefficient of ``D**i``).
 

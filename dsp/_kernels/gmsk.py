@@ -9,10 +9,12 @@ one-sample rectangle over each sample period (built by :func:`dsp.gmsk.gmsk_samp
 
 from __future__ import annotations
 
-from numba import float64, int8, njit, void
+from numba import njit
+
+from dsp._kernels.exports import signature
 
 
-@njit(void(int8[:], float64[:], float64, float64, float64[:]), cache=True)
+@njit(signature("gmsk", "gmsk_phase"), cache=True)
 def gmsk_phase(nrz, taps, scale, phase_start, out):
     """Accumulate the phase of ``nrz`` filtered by ``taps`` ('valid' convolution), into ``out``.
 

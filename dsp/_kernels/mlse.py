@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-N_TAPS = 5  # channel memory of 4 symbol periods -> 16 trellis states
+from dsp._kernels.exports import N_TAPS, signature  # N_TAPS = 5: 4 symbol periods -> 16 trellis states
+
 N_STATES = 16
 _BIG = 1e30
 
@@ -179,7 +180,7 @@ def mlse_soft(z, delay, h, known, n_sym, noise_var, soft_out):
             soft_out[j] = llr
 
 
-@njit(cache=True)
+@njit(signature("mlse", "demod_bursts"), cache=True)
 def demod_bursts(y, starts, freq_cycles_per_sample, sps, known, train_bits, train_start, pinv,
                  max_delay, soft, timing, snr_lin, power, cir):
     """Demodulate a batch of bursts of one kind (normal with one TSC, or SCH) from one channel stream.
@@ -247,7 +248,7 @@ def demod_bursts(y, starts, freq_cycles_per_sample, sps, known, train_bits, trai
             cir[i, k] = best_h[k]
 
 
-@njit(cache=True)
+@njit(signature("mlse", "fit_training"), cache=True)
 def fit_training(y, starts, freq_cycles_per_sample, sps, train_bits, train_start, pinv, max_delay, snr_lin):
     """Only the channel-estimation half of :func:`demod_bursts`: how well each burst fits a training
     sequence (CIR energy over residual noise, best delay and phase). Used to recognise dummy bursts."""

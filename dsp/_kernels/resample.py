@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import math
 
-from numba import complex64, complex128, float32, float64, njit, void
+from numba import njit
+
+from dsp._kernels.exports import signature
 
 
-@njit(void(float64[:], float64, float64, float64, float64, float32[:]), cache=True)
+@njit(signature("resample", "interp_phase"), cache=True)
 def interp_phase(phase, u_first, du, carrier_start_rad, carrier_step_rad, out):
     """``out[m] = wrap(phase(u_first + m du) + carrier_start_rad + m carrier_step_rad)`` in [-pi, pi).
 
@@ -46,7 +48,7 @@ def interp_phase(phase, u_first, du, carrier_start_rad, carrier_step_rad, out):
         out[m] = ph - two_pi * math.floor(ph * inv_two_pi + 0.5)
 
 
-@njit(void(float32[:], float32[:], complex128, complex64[:]), cache=True)
+@njit(signature("resample", "accumulate_phasor"), cache=True)
 def accumulate_phasor(cos_v, sin_v, gain, out):
     """``out[m] += gain * (cos_v[m] + j sin_v[m])``."""
     gr = gain.real

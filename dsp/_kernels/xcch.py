@@ -10,10 +10,11 @@ import numpy as np
 from numba import njit
 
 from dsp._kernels.conv import conv_encode, viterbi
+from dsp._kernels.exports import signature
 from dsp._kernels.fire import poly_mod
 
 
-@njit(cache=True)
+@njit(signature("xcch", "decode_blocks"), cache=True)
 def decode_blocks(soft, il_flat, prev, branch_out, gens, n_info, n_u, fire_gen, fire_deg, ok, octets,
                   bit_errors):
     """Decode ``soft`` (n, 4*114) float32 payloads; write ``ok`` (n,), ``octets`` (n, n_info/8), ``bit_errors``.
