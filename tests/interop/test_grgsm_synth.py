@@ -54,8 +54,14 @@ def grgsm_decode(cfile: Path, rate_hz: float, arfcn: int, mode: str = "BCCH") ->
     return out
 
 
+# gr-gsm corrects frequency and timing through asynchronous messages between its blocks, so when it locks
+# depends on thread scheduling: 0.1-0.5 multiframes on an idle machine, 3 seen under a full test run's load
+# (2.4 MS/s, 20 ppm). Its lock time is not what these tests check; its decoding of every later block is.
+MAX_LOCK_MULTIFRAMES = 4
+
+
 def _check_coverage(sent: dict[int, str], got: dict[int, str], label: str = "") -> None:
-    """gr-gsm locks within two multiframes and then loses no block until the recording ends.
+    """gr-gsm locks within a few multiframes and then loses no block until the recording ends.
 
     ``sent`` is in transmission order (FNs wrap at the hyperframe).
     """
@@ -65,7 +71,8 @@ def _check_coverage(sent: dict[int, str], got: dict[int, str], label: str = "") 
     lost = [fn for fn in order[first:last + 1] if fn not in got]
     print(f"{label}gr-gsm decoded {len(got)} of {len(sent)} blocks sent; first after {first} blocks, "
           f"{len(order) - 1 - last} cut at the end, lost in between: {lost}")
-    assert _stream_pos(order[first], order[0]) <= 2 * 51, "gr-gsm took more than two multiframes to lock"
+    assert _stream_pos(order[first], order[0]) <= MAX_LOCK_MULTIFRAMES * 51, \
+        f"gr-gsm took more than {MAX_LOCK_MULTIFRAMES} multiframes to lock"
     assert len(order) - 1 - last <= 1  # only a block cut off by the end of the recording
     assert not lost
 
@@ -104,8 +111,9 @@ def test_grgsm_decodes_real_network_messages_sent_by_our_transmitter(real_data: 
                                                                      rate_hz: float, ppm: float,
                                                                      snr_db: float) -> None:
     si, ccch = _vodafone_messages(real_data)
-    # SI13 and SI2quater share TC 4 in turn; this start sees both within 9 multiframes.
-    scene = parse_scene({"rate": rate_hz, "duration": 2.5, "snr": snr_db, "ppm": ppm, "datatype": "cf32_le",
+    # SI13 and SI2quater share TC 4 in turn (multiframes +2, +10, +18 from this start): 5 s holds both
+    # after even the latest lock _check_coverage accepts.
+    scene = parse_scene({"rate": rate_hz, "duration": 5.0, "snr": snr_db, "ppm": ppm, "datatype": "cf32_le",
                          "cells": [{"arfcn": 725, "bsic": 17, "power_db": -10, "start_fn": 861028}]})
     plans = plan_cells(scene, 4)
     tx = C0Transmitter(plans[0], si, _RealCcch(ccch))
