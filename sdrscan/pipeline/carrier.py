@@ -16,7 +16,7 @@ from enum import Enum
 import numpy as np
 
 from dsp.bursts import normal_burst_payload, sch_burst_payload
-from dsp.coding import sch_decode, xcch_decode_batch
+from dsp.coding import sch_decode, sch_decode_batch, xcch_decode_batch
 from dsp.constants import BURST_BITS, FRAME_DURATION_S, FRAME_SYMBOLS, HYPERFRAME, SCH_FN_MOD51, TSC_BITS
 from dsp.equalizer import (
     DemodResult,
@@ -404,8 +404,8 @@ class CarrierReceiver:
         res = self._demod(starts, sch_burst_layout(), _NB_MAX_DELAY)
         self._account(res)
         good = np.zeros(len(fns), bool)
-        for i, f in enumerate(fns):
-            sch = sch_decode(sch_burst_payload(res.soft[i]))
+        decoded = sch_decode_batch(np.stack([sch_burst_payload(res.soft[i]) for i in range(len(fns))]))
+        for i, (f, sch) in enumerate(zip(fns, decoded, strict=True)):
             if sch is not None and sch.bsic == self.bsic and sch.fn == f % HYPERFRAME:
                 good[i] = True
                 self._sync_event(sch.fn, starts[i], res, i)
