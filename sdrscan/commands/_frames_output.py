@@ -6,11 +6,7 @@ import json
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import IO
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
+from typing import IO, Any
 
 from sdrscan.gsm.gsmtap import GsmtapUdpSender, PcapWriter, gsmtap_packet
 from sdrscan.pipeline.records import L2Frame, SyncEvent
@@ -20,8 +16,11 @@ from sdrscan.sources.base import IQSource, SourceInfo
 
 class _Progress:
     def __init__(self, total: int | None, enabled: bool) -> None:
-        self._p: Progress | None = None
+        self._p: Any = None  # rich.progress.Progress; rich is imported only for a terminal (~70 ms per start)
         if enabled and total and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
             self._p = Progress(TextColumn("decoding"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
             self._task = self._p.add_task("decode", total=total)
@@ -73,14 +72,17 @@ class FrameOutputs:
 
 def print_summary(stats: RunStats, info: SourceInfo, quiet_json: bool) -> None:
     """Per-carrier table on stdout (stderr when stdout carries JSON lines)."""
+    if stats.carriers and quiet_json:
+        return  # JSON lines are the output; nothing to add
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(stderr=quiet_json)
     if not console.is_terminal:
         console = Console(stderr=quiet_json, width=120)  # pipes and logs: don't squeeze the table to 80
     if not stats.carriers:
         console.print(f"[yellow]no GSM carrier decoded[/] in {stats.duration_s:.2f} s of signal around "
                       f"{info.center_freq_hz / 1e6:.3f} MHz ({info.sample_rate_hz / 1e6:.4g} MS/s)")
-        return
-    if quiet_json:
         return
     table = Table(title=f"{len(stats.carriers)} carrier(s), {stats.duration_s:.2f} s of signal, "
                         f"{stats.x_realtime:.1f}x real time")
