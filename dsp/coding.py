@@ -27,6 +27,7 @@ power after a soft Viterbi decoder multiplies the chance of accepting a wrong bl
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -328,13 +329,16 @@ def _sch_info_octets(bsic: int, t1: int, t2: int, t3p: int) -> bytes:
     ])
 
 
-def _sch_fields(b: np.ndarray) -> tuple[int, int, int, int]:
-    o = bits_to_octets(np.concatenate([b, np.zeros(32 - SCH_INFO_BITS, np.uint8)]))
+def _sch_result(o: Sequence[int], bit_errors: int) -> SchResult | None:
+    """The SCH fields from its information octets (the layout of :func:`_sch_info_octets`, read as ints); None
+    for an impossible frame number: parity passed by chance on noise, rejected rather than guessed."""
     bsic = o[0] >> 2
     t1 = ((o[0] & 0x3) << 9) | (o[1] << 1) | (o[2] >> 7)
     t2 = (o[2] >> 2) & 0x1F
     t3p = ((o[2] & 0x3) << 1) | (o[3] & 1)
-    return bsic, t1, t2, t3p
+    if t2 > 25 or t3p > 4:
+        return None
+    return SchResult(bsic=bsic, t1=t1, t2=t2, t3p=t3p, fn=fn_from_reduced(t1, t2, t3p), bit_errors=bit_errors)
 
 
 def sch_encode(bsic: int, fn: int) -> np.ndarray:
@@ -374,11 +378,8 @@ def sch_decode(soft78: np.ndarray) -> SchResult | None:
     u = viterbi_decode(x, SCH_INFO_BITS + SCH_PARITY_BITS, code=GSM_K5)
     if _syndrome(u, SCH_GENERATOR, SCH_PARITY_BITS) != 0:
         return None
-    bsic, t1, t2, t3p = _sch_fields(u[:SCH_INFO_BITS])
-    if t2 > 25 or t3p > 4:
-        return None  # parity passed on an impossible frame number: reject rather than guess
-    bit_errors, _ = _reencode_errors(u, x)
-    return SchResult(bsic=bsic, t1=t1, t2=t2, t3p=t3p, fn=fn_from_reduced(t1, t2, t3p), bit_errors=bit_errors)
+    o = bits_to_octets(np.concatenate([u[:SCH_INFO_BITS], np.zeros(32 - SCH_INFO_BITS, np.uint8)]))
+    return _sch_result([int(v) for v in o], _reencode_errors(u, x)[0])
 
 
 _SCH_IL = np.arange(SCH_CODED_BITS, dtype=np.int64)  # the SCH is not interleaved (TS 45.003 §4.7)
@@ -404,20 +405,8 @@ def sch_decode_batch(soft: np.ndarray) -> list[SchResult | None]:
     # The xCCH kernel is generic in its sizes and parity polynomial; both codes invert the remainder.
     _xcch.decode_blocks(x, _SCH_IL, prev, branch_out, gens, _SCH_PACKED_BITS, SCH_INFO_BITS + SCH_PARITY_BITS,
                         SCH_GENERATOR, SCH_PARITY_BITS, ok, octets, errors)
-    out: list[SchResult | None] = []
-    for i in range(n):
-        if not ok[i]:
-            out.append(None)
-            continue
-        o = [int(v) for v in octets[i]]  # Python ints: uint8 arithmetic would overflow in the shifts
-        bsic, t1 = o[0] >> 2, ((o[0] & 0x3) << 9) | (o[1] << 1) | (o[2] >> 7)
-        t2, t3p = (o[2] >> 2) & 0x1F, ((o[2] & 0x3) << 1) | (o[3] & 1)
-        if t2 > 25 or t3p > 4:
-            out.append(None)  # as sch_decode: parity passed on an impossible frame number
-            continue
-        out.append(SchResult(bsic=bsic, t1=t1, t2=t2, t3p=t3p, fn=fn_from_reduced(t1, t2, t3p),
-                             bit_errors=int(errors[i])))
-    return out
+    # Python ints: uint8 arithmetic would overflow in the field shifts.
+    return [_sch_result([int(v) for v in octets[i]], int(errors[i])) if ok[i] else None for i in range(n)]
 
 
 def _bits_arg(bits: np.ndarray, n: int, name: str) -> np.ndarray:
